@@ -1,0 +1,24 @@
+# The bench around patches/. See README.md.
+#   make          build the base and the patched kernel, run the tests on both,
+#                 print the side-by-side table
+#   make check    the tests (CI runs this)
+#   make tree     build/tree = base + patches/, one commit per patch, to work on
+#   make export   write build/tree back to patches/
+SHELL := /bin/bash
+
+all:
+	@scripts/demo.sh
+
+check:
+	@scripts/check.sh
+
+tree:
+	@scripts/tree.sh
+
+export:
+	@scripts/export.sh
+
+clean:
+	rm -rf build/out build/runs build/check-logs build/initramfs* build/guest-bin
+
+.PHONY: all check tree export clean

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# build-kernel.sh SRC OUTDIR [FRAGMENT...]: configure (tinyconfig + fragments,
+# default configs/test.config configs/debug.config) and build the kernel in SRC
+# into OUTDIR, incrementally. Every option a fragment asks for must end up set.
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 2 ] || die "usage: build-kernel.sh SRC OUTDIR [FRAGMENT...]"
+src=$(realpath "$1")
+out=$(realpath -m "$2")
+shift 2
+fragments=("$@")
+[ ${#fragments[@]} -gt 0 ] || fragments=("$TOP/configs/test.config" "$TOP/configs/debug.config")
+# shellcheck disable=SC2206 # KCONFIG_EXTRA is a list of files
+[ -z "${KCONFIG_EXTRA:-}" ] || fragments+=($KCONFIG_EXTRA)
+
+kmake() {
+	# Paths relative to the bench let ccache hit in any clone (CI starts fresh).
+	CCACHE_BASEDIR=$TOP make -C "$src" O="$out" CC="ccache gcc" -j"$(nproc)" "$@"
+}
+
+# The CONFIG_ options the fragments ask for that this tree defines (a test
+# option added by a later patch is not defined in the earlier ones).
+defined_options() {
+	local symbols
+	symbols=$(find "$src" -name 'Kconfig*' -not -path '*/.git/*' -exec \
+		grep -hoE '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' {} + | awk '{print "CONFIG_" $2}' | sort -u)
+	grep -h '^CONFIG_' "${fragments[@]}" | while read -r line; do
+		if grep -qx -- "${line%%=*}" <<<"$symbols"; then
+			echo "$line"
+		fi
+	done
+}
+
+configure() {
+	local wanted=$out/.config.wanted options line incomplete=0
+	options=$(defined_options)
+	echo "$options" >"$wanted.new"
+	if [ -f "$out/.config" ] && cmp -s "$wanted.new" "$wanted"; then
+		rm "$wanted.new"
+		return 0
+	fi
+	kmake tinyconfig >"$out/config.log" 2>&1
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${fragments[@]}" >>"$out/config.log" 2>&1
+	kmake olddefconfig >>"$out/config.log" 2>&1
+	while read -r line; do
+		grep -qx -- "$line" "$out/.config" || {
+			echo "error: $line did not make it into $out/.config (a dependency is missing)" >&2
+			incomplete=1
+		}
+	done <<<"$options"
+	[ "$incomplete" -eq 0 ] || die "kernel configuration incomplete, see $out/config.log"
+	mv "$wanted.new" "$wanted"
+}
+
+main() {
+	need_packages gcc make flex bison bc libelf-dev libssl-dev ccache cpio kmod
+	[ -f "$src/Makefile" ] || die "$src is not a kernel tree"
+	mkdir -p "$out"
+	configure
+	say "building $(basename "$src") in $out"
+	if ! kmake >"$out/build.log" 2>&1; then
+		grep -E 'error|Error' "$out/build.log" | head -20 >&2
+		die "kernel build failed, see $out/build.log"
+	fi
+}
+
+main "$@"

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# vm-run.sh [options] KERNEL_OUT TEST LOGDIR
+#   Boot the kernel built in KERNEL_OUT under qemu with the bench initramfs and
+#   run /tests/TEST in the guest. The console goes to LOGDIR/console.log, the
+#   test's output to LOGDIR/output.log. Exit status: the test's, or non-zero
+#   with a message when the VM hangs, the kernel warns, or the guest dies.
+# Options:
+#   --disks          attach LOGDIR/ext4.img and LOGDIR/xfs.img (made fresh
+#                    unless --keep-disks) as vda and vdb
+#   --keep-disks     reuse the images already in LOGDIR (a second boot)
+#   --icount         deterministic timing: -icount shift=0 -smp 1
+#   --expect-warning PATTERN
+#                    the run exists to provoke a warning: exactly one WARNING
+#                    matching PATTERN must appear, and nothing else
+#   --timeout SECONDS (default 300)
+#   --append ARGS    extra kernel command line
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=../vm/x86_64.conf disable=SC1091
+. "$TOP/vm/${ARCH:-x86_64}.conf"
+
+disks=0 keep_disks=0 icount=0 expect_warning="" timeout=300 append=""
+while [ $# -gt 3 ]; do
+	case $1 in
+	--disks) disks=1 ;;
+	--keep-disks) disks=1 keep_disks=1 ;;
+	--icount) icount=1 ;;
+	--expect-warning) expect_warning=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--append) append=$2; shift ;;
+	*) die "vm-run.sh: unknown option $1" ;;
+	esac
+	shift
+done
+[ $# -eq 3 ] || die "usage: vm-run.sh [options] KERNEL_OUT TEST LOGDIR"
+kout=$1 test=$2 logdir=$3
+initrd=$BUILD/initramfs.cpio.gz
+
+# Kernel messages that fail a run: warnings, BUGs, lockdep, oopses, panics.
+BAD_KERNEL_LOG='WARNING:|BUG:|Call Trace|possible circular locking|INFO: |Oops|Kernel panic|general protection fault|UBSAN|KASAN'
+
+make_disks() {
+	need_packages e2fsprogs xfsprogs
+	rm -f "$logdir/ext4.img" "$logdir/xfs.img"
+	truncate -s 128M "$logdir/ext4.img"
+	mkfs.ext4 -q -F "$logdir/ext4.img"
+	truncate -s 320M "$logdir/xfs.img"
+	mkfs.xfs -q -f "$logdir/xfs.img"
+}
+
+run_qemu() {
+	local args=(-nodefaults -display none -no-reboot "${QEMU_MACHINE[@]}" -m 1G
+		-kernel "$kout/$KERNEL_IMAGE" -initrd "$initrd"
+		-serial "file:$logdir/console.log" -serial "file:$logdir/output.log")
+	local cmdline="console=$CONSOLE panic=-1 oops=panic hugepagesz=2M hugepages=64 bench.run=$test $append"
+	if [ "$icount" -eq 1 ]; then
+		args+=(-icount shift=0 -smp 1)
+	else
+		args+=(-smp 2)
+	fi
+	if [ "$disks" -eq 1 ]; then
+		args+=(-drive "file=$logdir/ext4.img,format=raw,if=virtio"
+		       -drive "file=$logdir/xfs.img,format=raw,if=virtio")
+	fi
+	timeout -k 10 "$timeout" "$QEMU" "${args[@]}" -append "$cmdline" \
+		</dev/null >"$logdir/qemu.log" 2>&1
+}
+
+check_kernel_log() {
+	local found
+	found=$(grep -E "$BAD_KERNEL_LOG" "$logdir/console.log" || true)
+	if [ -z "$expect_warning" ]; then
+		[ -z "$found" ] && return 0
+		echo "error: the kernel complained during $test (see $logdir/console.log):" >&2
+		echo "$found" | head -5 >&2
+		return 1
+	fi
+	local warnings
+	warnings=$(grep -c 'WARNING:' "$logdir/console.log" || true)
+	if [ "$warnings" -ne 1 ] || ! grep 'WARNING:' "$logdir/console.log" | grep -qE "$expect_warning"; then
+		echo "error: expected exactly one warning matching '$expect_warning' in $test, saw $warnings:" >&2
+		grep 'WARNING:' "$logdir/console.log" | head -5 >&2
+		return 1
+	fi
+	if echo "$found" | grep -vE 'WARNING:|Call Trace' | grep -q .; then
+		echo "error: besides the expected warning, the kernel complained in $test:" >&2
+		echo "$found" | grep -vE 'WARNING:|Call Trace' | head -5 >&2
+		return 1
+	fi
+}
+
+main() {
+	need_packages "$QEMU_PACKAGE"
+	[ -f "$kout/$KERNEL_IMAGE" ] || die "no kernel at $kout/$KERNEL_IMAGE: build it first"
+	[ -f "$initrd" ] || die "no initramfs at $initrd: run scripts/initramfs.sh first"
+	mkdir -p "$logdir"
+	rm -f "$logdir/console.log" "$logdir/output.log"
+	if [ "$disks" -eq 1 ] && [ "$keep_disks" -eq 0 ]; then
+		make_disks
+	fi
+
+	local rc=0
+	run_qemu || rc=$?
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "error: the VM running $test hung: killed after ${timeout}s (see $logdir/console.log)" >&2
+		tail -5 "$logdir/console.log" >&2
+		return 1
+	elif [ "$rc" -ne 0 ]; then
+		echo "error: qemu failed (exit $rc), see $logdir/qemu.log" >&2
+		tail -5 "$logdir/qemu.log" >&2
+		return 1
+	fi
+	# The guest's serial lines end in CR LF.
+	sed -i 's/\r$//' "$logdir/console.log" "$logdir/output.log"
+	check_kernel_log || return 1
+
+	local status
+	status=$(sed -n 's/^bench-exit: \([0-9]*\).*/\1/p' "$logdir/output.log" | tail -1)
+	if [ -z "$status" ]; then
+		echo "error: the guest died before $test finished (see $logdir/console.log)" >&2
+		tail -5 "$logdir/console.log" >&2
+		return 1
+	fi
+	return "$status"
+}
+
+main
