@@ -4,6 +4,7 @@
 #   make check    the tests (CI runs this)
 #   make tree     build/tree = base + patches/, one commit per patch, to work on
 #   make export   write build/tree back to patches/
+#   make bench    what the series costs on the GUP paths, base vs patched
 SHELL := /bin/bash
 
 all:
@@ -18,7 +19,10 @@ tree:
 export:
 	@scripts/export.sh
 
-clean:
-	rm -rf build/out build/runs build/check-logs build/initramfs* build/guest-bin
+bench:
+	@scripts/bench.sh
 
-.PHONY: all check tree export clean
+clean:
+	rm -rf build/out build/runs build/check-logs build/initramfs* build/guest-bin build/repro-module build/bench
+
+.PHONY: all check tree export bench clean

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build-kernel.sh SRC OUTDIR [FRAGMENT...]: configure (tinyconfig + fragments,
-# default configs/test.config configs/debug.config) and build the kernel in SRC
+# default configs/test.config, debug.config and kunit.config) and build the kernel in SRC
 # into OUTDIR, incrementally. Every option a fragment asks for must end up set.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -10,7 +10,7 @@ src=$(realpath "$1")
 out=$(realpath -m "$2")
 shift 2
 fragments=("$@")
-[ ${#fragments[@]} -gt 0 ] || fragments=("$TOP/configs/test.config" "$TOP/configs/debug.config")
+[ ${#fragments[@]} -gt 0 ] || fragments=("$TOP/configs/test.config" "$TOP/configs/debug.config" "$TOP/configs/kunit.config")
 # shellcheck disable=SC2206 # KCONFIG_EXTRA is a list of files
 [ -z "${KCONFIG_EXTRA:-}" ] || fragments+=($KCONFIG_EXTRA)
 

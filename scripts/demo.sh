@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh (make): build the unpatched base and the patched kernel, run the
 # gup_longterm selftest on both (files on ext4, xfs and ramfs) and print what
-# each kernel did with each pin, side by side.
+# each kernel did with each pin, side by side; then the reproducer's table.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +23,9 @@ main() {
 	echo
 	echo "Long-term pins, base ($BASE_PACKAGE $(git -C "$BASE_TREE" log -1 --format=%s | awk '{print $NF}')) vs patched:"
 	"$TOP/scripts/tap.sh" table "$RUNS/base/gup_longterm/output.log" "$RUNS/patched/gup_longterm/output.log"
+	echo
+	echo "The bug itself: a long-term pin writes, fsync() returns 0, the power is cut (scripts/repro.sh):"
+	"$TOP/scripts/repro.sh"
 }
 
 main "$@"

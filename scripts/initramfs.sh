@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# initramfs.sh TREE: build the guest's static test programs from the kernel
-# tree TREE (the gup_longterm selftest) and pack them, busybox and vm/init
-# into $BUILD/initramfs.cpio.gz.
+# initramfs.sh TREE: build the guest's static programs (the gup_longterm
+# selftest from the kernel tree TREE, the bench/ benchmark) and pack them with
+# busybox, vm/init and tests/*.sh into $BUILD/initramfs.cpio.gz.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +23,12 @@ build_selftest() {
 		die "gup_longterm was built without liburing (liburing-dev missing?)"
 }
 
+# The benchmark uses only the gup_test ioctls that the base already has.
+build_bench() {
+	gcc -static -O2 -Wall -Wextra -Werror -I "$BASE_TREE/mm" \
+		-o "$bins/gup_bench" "$TOP/bench/gup_bench.c"
+}
+
 pack() {
 	rm -rf "$stage"
 	mkdir -p "$stage"/{bin,dev,proc,sys,mnt,tests}
@@ -36,6 +42,7 @@ pack() {
 main() {
 	need_packages busybox-static liburing-dev gcc make cpio
 	build_selftest
+	build_bench
 	pack
 	say "initramfs: $BUILD/initramfs.cpio.gz"
 }

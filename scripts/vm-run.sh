@@ -42,17 +42,17 @@ BAD_KERNEL_LOG='WARNING:|BUG:|Call Trace|possible circular locking|INFO: |Oops|K
 make_disks() {
 	need_packages e2fsprogs xfsprogs
 	rm -f "$logdir/ext4.img" "$logdir/xfs.img"
-	truncate -s 128M "$logdir/ext4.img"
+	truncate -s 512M "$logdir/ext4.img"
 	mkfs.ext4 -q -F "$logdir/ext4.img"
 	truncate -s 320M "$logdir/xfs.img"
 	mkfs.xfs -q -f "$logdir/xfs.img"
 }
 
 run_qemu() {
-	local args=(-nodefaults -display none -no-reboot "${QEMU_MACHINE[@]}" -m 1G
+	local args=(-nodefaults -display none -no-reboot "${QEMU_MACHINE[@]}" -m 2G
 		-kernel "$kout/$KERNEL_IMAGE" -initrd "$initrd"
 		-serial "file:$logdir/console.log" -serial "file:$logdir/output.log")
-	local cmdline="console=$CONSOLE panic=-1 oops=panic hugepagesz=2M hugepages=64 bench.run=$test $append"
+	local cmdline="console=$CONSOLE panic=-1 oops=panic hugepagesz=2M hugepages=160 bench.run=$test $append"
 	if [ "$icount" -eq 1 ]; then
 		args+=(-icount shift=0 -smp 1)
 	else

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * repro MODE FILE: one step of the pinned-page data-integrity reproducer.
+ * Runs in the bench VM and prints "key: value" lines.
+ *
+ *   longterm FILE    the file through a MAP_SHARED mapping gets a long-term
+ *                    write pin (gup_repro), writeback cleans it, the "device"
+ *                    writes 'B': does fsync() put 'B' on disk? The pin is still
+ *                    held when repro exits (a child process keeps it), so the
+ *                    power cut that follows happens with the pin held.
+ *   shortterm FILE   the same with a short-term pin
+ *   dirty-warn FILE [shortterm]
+ *                    pin (long-term unless "shortterm"), fsync, device write,
+ *                    set_page_dirty() without the page lock (ext4 warns),
+ *                    unpin, fsync
+ *   control FILE     no pin: user space writes 'C' through the mapping
+ *   read FILE        which pattern the file holds on disk
+ *
+ * Patterns: 'A' is written through the mapping and synced before the pin
+ * ("old"); the device writes 'B', user space 'C' in control mode ("new").
+ * The file must exist and be at least NR_PAGES pages long. Data is read back
+ * with O_DIRECT, from the disk; it is never written with O_DIRECT, which
+ * would evict the pinned folios from the page cache.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gup_repro.h"
+
+#define DEBUGFS_FILE	"/sys/kernel/debug/gup_repro"
+#define NR_PAGES	4
+#define OLD		'A'
+#define DEVICE_NEW	'B'
+#define USER_NEW	'C'
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const char *path;
+static size_t len;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "repro: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+static const char *errname(int err)
+{
+	const char *name = strerrorname_np(err);
+
+	return name ? name : "unknown";
+}
+
+static int open_file(int flags)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, flags);
+	if (fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st))
+		die("stat %s: %s", path, strerror(errno));
+	if ((size_t)st.st_size < len)
+		die("%s has %lld bytes, needs %zu: create it first", path,
+		    (long long)st.st_size, len);
+	return fd;
+}
+
+/* What the disk holds: the byte if all of it is the same, else '?'. */
+static char read_disk(void)
+{
+	char *buf;
+	size_t i;
+	ssize_t n;
+	int fd;
+	char c;
+
+	fd = open_file(O_RDONLY | O_DIRECT);
+	if (posix_memalign((void **)&buf, 4096, len))
+		die("out of memory");
+	n = pread(fd, buf, len, 0);
+	if (n < 0)
+		die("O_DIRECT read of %s: %s", path, strerror(errno));
+	if ((size_t)n != len)
+		die("O_DIRECT read of %s: %zd bytes, wanted %zu", path, n, len);
+	close(fd);
+	c = buf[0];
+	for (i = 1; i < len; i++)
+		if (buf[i] != c)
+			c = '?';
+	free(buf);
+	return c;
+}
+
+static const char *describe(char c, char new)
+{
+	if (c == OLD)
+		return "old";
+	if (c == new)
+		return "new";
+	return c == '?' ? "mixed" : "other";
+}
+
+/* Open FILE, map it shared, write OLD through the mapping and sync it. */
+static char *map_old(int *fdp)
+{
+	char *map;
+	int fd;
+
+	fd = open_file(O_RDWR);
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		die("mmap %s: %s", path, strerror(errno));
+	memset(map, OLD, len);
+	if (msync(map, len, MS_SYNC))
+		die("msync: %s", strerror(errno));
+	*fdp = fd;
+	return map;
+}
+
+static void print_fsync(const char *key, int fd)
+{
+	if (fsync(fd))
+		printf("%s: -1 (%s)\n", key, errname(errno));
+	else
+		printf("%s: 0\n", key);
+}
+
+static void device_ioctl(int dev, unsigned long cmd, void *arg, const char *what)
+{
+	if (ioctl(dev, cmd, arg))
+		die("%s: %s", what, strerror(errno));
+}
+
+/* Returns the gup_repro file descriptor, or -1 if the pin was refused. */
+static int pin(char *map, int longterm)
+{
+	struct gup_repro_pin arg = {
+		.addr = (unsigned long)map,
+		.len = len,
+		.flags = longterm ? GUP_REPRO_LONGTERM : 0,
+	};
+	int dev;
+
+	dev = open(DEBUGFS_FILE, O_RDWR);
+	if (dev < 0)
+		die("open %s: %s (is gup_repro loaded?)", DEBUGFS_FILE,
+		    strerror(errno));
+	printf("pin-kind: %s\n", longterm ? "longterm" : "shortterm");
+	if (ioctl(dev, GUP_REPRO_PIN, &arg)) {
+		printf("pin: refused (%s)\n", errname(errno));
+		close(dev);
+		return -1;
+	}
+	printf("pin: granted\n");
+	return dev;
+}
+
+static void device_write(int dev, char byte)
+{
+	struct gup_repro_fill arg = { .byte = byte };
+
+	device_ioctl(dev, GUP_REPRO_DEVICE_WRITE, &arg, "DEVICE_WRITE");
+	printf("device-write: %c\n", byte);
+}
+
+/*
+ * Keep the pin past our exit: a child holds the gup_repro file open (the pin
+ * lives as long as the open file) until the power cut.
+ */
+static void hold(int dev)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		setsid();
+		for (;;)
+			pause();
+	}
+	close(dev);
+	printf("holding: pin (pid %d)\n", (int)pid);
+}
+
+/* longterm, shortterm */
+static void pinned_write(int longterm)
+{
+	char *map;
+	int fd, dev;
+
+	map = map_old(&fd);
+	dev = pin(map, longterm);
+	if (dev < 0) {
+		printf("holding: none\n");
+		return;
+	}
+	print_fsync("fsync-before-device", fd);
+	device_write(dev, DEVICE_NEW);
+	printf("mapping: %s\n", describe(map[0], DEVICE_NEW));
+	print_fsync("fsync", fd);
+	printf("odirect-after-fsync: %s\n", describe(read_disk(), DEVICE_NEW));
+	hold(dev);
+}
+
+static void dirty_warn(int longterm)
+{
+	char *map;
+	int fd, dev;
+
+	map = map_old(&fd);
+	dev = pin(map, longterm);
+	if (dev < 0) {
+		printf("holding: none\n");
+		return;
+	}
+	print_fsync("fsync-before-device", fd);
+	device_write(dev, DEVICE_NEW);
+	device_ioctl(dev, GUP_REPRO_DIRTY_UNLOCKED, NULL, "DIRTY_UNLOCKED");
+	printf("dirty-unlocked: done\n");
+	device_ioctl(dev, GUP_REPRO_UNPIN, NULL, "UNPIN");
+	printf("unpin: done\n");
+	print_fsync("fsync", fd);
+	printf("odirect-after-unpin: %s\n", describe(read_disk(), DEVICE_NEW));
+	close(dev);
+	printf("holding: none\n");
+}
+
+static void control(int longterm __attribute__((unused)))
+{
+	char *map;
+	int fd;
+
+	map = map_old(&fd);
+	printf("pin: none\n");
+	print_fsync("fsync-before-device", fd);
+	memset(map, USER_NEW, len);
+	printf("user-write: %c\n", USER_NEW);
+	print_fsync("fsync", fd);
+	printf("odirect-after-fsync: %s\n", describe(read_disk(), USER_NEW));
+	printf("holding: none\n");
+}
+
+static void read_back(int longterm __attribute__((unused)))
+{
+	printf("data: %c\n", read_disk());
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: repro longterm|shortterm|control|read FILE\n"
+		"       repro dirty-warn FILE [shortterm]\n");
+	exit(2);
+}
+
+static const struct {
+	const char *name;
+	void (*run)(int longterm);
+	int longterm;
+} modes[] = {
+	{ "longterm", pinned_write, 1 },
+	{ "shortterm", pinned_write, 0 },
+	{ "dirty-warn", dirty_warn, 1 },
+	{ "control", control, 0 },
+	{ "read", read_back, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int longterm;
+
+	if (argc < 3 || argc > 4)
+		usage();
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		if (!strcmp(argv[1], modes[i].name))
+			break;
+	if (i == ARRAY_SIZE(modes))
+		usage();
+	longterm = modes[i].longterm;
+	if (argc == 4) {
+		if (strcmp(argv[1], "dirty-warn") || strcmp(argv[3], "shortterm"))
+			usage();
+		longterm = 0;
+	}
+	path = argv[2];
+	len = NR_PAGES * (size_t)sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("mode: %s\n", argv[1]);
+	modes[i].run(longterm);
+	return 0;
+}
