@@ -206,20 +206,35 @@ static void hold(int dev)
 	printf("holding: pin (pid %d)\n", (int)pid);
 }
 
+/*
+ * The common start: map the file, pin it, let writeback clean it, then let the
+ * device write. Returns the pinning device, or -1 (reported) if the pin was
+ * refused.
+ */
+static int pin_clean_and_write(int longterm, int *fd, char **map)
+{
+	int dev;
+
+	*map = map_old(fd);
+	dev = pin(*map, longterm);
+	if (dev < 0) {
+		printf("holding: none\n");
+		return -1;
+	}
+	print_fsync("fsync-before-device", *fd);
+	device_write(dev, DEVICE_NEW);
+	return dev;
+}
+
 /* longterm, shortterm */
 static void pinned_write(int longterm)
 {
 	char *map;
 	int fd, dev;
 
-	map = map_old(&fd);
-	dev = pin(map, longterm);
-	if (dev < 0) {
-		printf("holding: none\n");
+	dev = pin_clean_and_write(longterm, &fd, &map);
+	if (dev < 0)
 		return;
-	}
-	print_fsync("fsync-before-device", fd);
-	device_write(dev, DEVICE_NEW);
 	printf("mapping: %s\n", describe(map[0], DEVICE_NEW));
 	print_fsync("fsync", fd);
 	printf("odirect-after-fsync: %s\n", describe(read_disk(), DEVICE_NEW));
@@ -231,14 +246,9 @@ static void dirty_warn(int longterm)
 	char *map;
 	int fd, dev;
 
-	map = map_old(&fd);
-	dev = pin(map, longterm);
-	if (dev < 0) {
-		printf("holding: none\n");
+	dev = pin_clean_and_write(longterm, &fd, &map);
+	if (dev < 0)
 		return;
-	}
-	print_fsync("fsync-before-device", fd);
-	device_write(dev, DEVICE_NEW);
 	device_ioctl(dev, GUP_REPRO_DIRTY_UNLOCKED, NULL, "DIRTY_UNLOCKED");
 	printf("dirty-unlocked: done\n");
 	device_ioctl(dev, GUP_REPRO_UNPIN, NULL, "UNPIN");

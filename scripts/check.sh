@@ -117,12 +117,10 @@ check_static_analysis() {
 	! comm -13 <(echo "$base") <(echo "$patched") | grep .
 }
 
-# kernel-doc on the series' new non-static functions.
+# kernel-doc on the series' new non-static functions: any warning fails.
 check_kernel_doc() {
-	local out
-	out=$(cd "$CHECK_TREE" && scripts/kernel-doc -none -Wall -function vma_needs_dirty_tracking mm/mmap.c 2>&1)
-	echo "${out:-kernel-doc: no warnings}"
-	[ -z "$out" ]
+	(cd "$CHECK_TREE" && scripts/kernel-doc -v -Werror -none \
+		-function vma_needs_dirty_tracking mm/mmap.c)
 }
 
 # Documentation the series touches still parses as reStructuredText.

@@ -34,7 +34,8 @@ check_patched_kernel() {
 	local tree=$BUILD/check file
 	[ "$(git -C "$tree" rev-parse HEAD)" = "$(git -C "$tree" rev-parse series)" ] ||
 		die "$tree is at '$(git -C "$tree" log -1 --format=%s)', not at the end of the series: $OUT/patched is not the patched kernel (is make check building?)"
-	for file in $(git -C "$tree" diff --name-only base series); do
+	# Documentation and tools (the selftest) are not part of the kernel.
+	for file in $(git -C "$tree" diff --name-only base series -- . ':!Documentation' ':!tools'); do
 		[ "$OUT/patched/vmlinux" -nt "$tree/$file" ] ||
 			die "$OUT/patched/vmlinux is older than $tree/$file: the patched kernel is not built from the series"
 	done
