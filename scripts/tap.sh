@@ -26,7 +26,7 @@ table() {
 			key = $1 " | " $2
 			if (!(key in seen)) { seen[key] = 1; order[++n] = key; mem[key] = $1; pin[key] = $2 }
 			sub(/^expected /, "", $4)
-			out[key, file] = $3; exp[key] = $4
+			out[key, file] = $3; want[key] = $4
 		}
 		END {
 			fmt = "%-28s %-22s %-20s %-20s %s\n"
@@ -35,7 +35,7 @@ table() {
 				k = order[i]
 				b = (k, 1) in out ? out[k, 1] : "-"
 				p = (k, 2) in out ? out[k, 2] : "-"
-				printf fmt, mem[k], pin[k], b, p, exp[k]
+				printf fmt, mem[k], pin[k], b, p, want[k]
 			}
 		}' "$1" "$2"
 }
