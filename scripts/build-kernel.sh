@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-kernel.sh SRC OUTDIR [FRAGMENT...]: configure (tinyconfig + fragments,
-# default configs/test.config, debug.config and kunit.config) and build the kernel in SRC
-# into OUTDIR, incrementally. Every option a fragment asks for must end up set.
+# default configs/test.config, debug.config and kunit.config, plus the guest
+# architecture's fragment) and build the kernel in SRC into OUTDIR,
+# incrementally, for $GUEST_ARCH. Every option a fragment asks for must end up set.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -13,10 +14,14 @@ fragments=("$@")
 [ ${#fragments[@]} -gt 0 ] || fragments=("$TOP/configs/test.config" "$TOP/configs/debug.config" "$TOP/configs/kunit.config")
 # shellcheck disable=SC2206 # KCONFIG_EXTRA is a list of files
 [ -z "${KCONFIG_EXTRA:-}" ] || fragments+=($KCONFIG_EXTRA)
+[ -z "$ARCH_KCONFIG" ] || fragments+=("$TOP/$ARCH_KCONFIG")
 
 kmake() {
+	local cross=()
+	[ -z "$KERNEL_ARCH" ] || cross=(ARCH="$KERNEL_ARCH" CROSS_COMPILE="$CROSS_COMPILE")
 	# Paths relative to the bench let ccache hit in any clone (CI starts fresh).
-	CCACHE_BASEDIR=$TOP make -C "$src" O="$out" CC="ccache gcc" -j"$(nproc)" "$@"
+	CCACHE_BASEDIR=$TOP make -C "$src" O="$out" "${cross[@]}" CC="ccache ${CROSS_COMPILE}gcc" \
+		-j"$(nproc)" "$@"
 }
 
 # The CONFIG_ options the fragments ask for that this tree defines (a test
@@ -55,6 +60,7 @@ configure() {
 
 main() {
 	need_packages gcc make flex bison bc libelf-dev libssl-dev ccache cpio kmod
+	[ -z "$CROSS_COMPILE" ] || need_packages "gcc-${CROSS_COMPILE%-}"
 	[ -f "$src/Makefile" ] || die "$src is not a kernel tree"
 	mkdir -p "$out"
 	configure

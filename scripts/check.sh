@@ -12,21 +12,6 @@ LOGS=$BUILD/check-logs
 passed=0
 failed=0
 
-# step NAME COMMAND...: run COMMAND, log its output, count and report the result.
-step() {
-	local name=$1 log
-	shift
-	log=$LOGS/$(printf %s "$name" | tr -c 'A-Za-z0-9._-' '_').log
-	if "$@" >"$log" 2>&1; then
-		passed=$((passed + 1))
-		echo "PASS: $name"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $name (log: $log)"
-		tail -15 "$log" | sed 's/^/    /'
-	fi
-}
-
 check_shell_scripts() {
 	need_packages shellcheck
 	(cd "$TOP" && shellcheck scripts/*.sh tests/*.sh vm/init .ci/run)

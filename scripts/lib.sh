@@ -43,4 +43,40 @@ need_packages() {
 	fi
 }
 
+# need_foreign_arch ARCH: let dpkg install ARCH's packages (Debian multiarch).
+need_foreign_arch() {
+	[ "$1" = "$(dpkg --print-architecture)" ] && return 0
+	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
+	[ "$(id -u)" -eq 0 ] ||
+		die "$1 packages are needed; run as root or: dpkg --add-architecture $1 && apt-get update"
+	say "adding $1 to dpkg's architectures (multiarch)"
+	dpkg --add-architecture "$1"
+	apt-get update -q >"$BUILD/apt.log" 2>&1 || die "apt-get update failed, see $BUILD/apt.log"
+}
+
+# step NAME COMMAND...: run COMMAND with its output in $LOGS, count and report
+# the result in $passed / $failed (make check, make check-all).
+step() {
+	local name=$1 log
+	shift
+	log=$LOGS/$(printf %s "$name" | tr -c 'A-Za-z0-9._-' '_').log
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "PASS: $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $name (log: $log)"
+		tail -15 "$log" | sed 's/^/    /'
+	fi
+}
+
+# The guest architecture: x86_64, or arm64 (make check-all). Its qemu settings,
+# cross compiler and kconfig fragment come from vm/$GUEST_ARCH.conf.
+GUEST_ARCH=${GUEST_ARCH:-x86_64}
+[ -f "$TOP/vm/$GUEST_ARCH.conf" ] || die "unknown GUEST_ARCH $GUEST_ARCH: there is no vm/$GUEST_ARCH.conf"
+# shellcheck source=../vm/x86_64.conf
+. "$TOP/vm/$GUEST_ARCH.conf"
+GUEST_BIN=$BUILD/guest-bin-$GUEST_ARCH             # static programs for the guest
+INITRD=$BUILD/initramfs-$GUEST_ARCH.cpio.gz
+
 mkdir -p "$BUILD"

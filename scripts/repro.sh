@@ -42,11 +42,11 @@ check_patched_kernel() {
 }
 
 # Build gup_repro against every kernel, and the repro program, into
-# $BUILD/guest-bin, and repack the initramfs with them.
+# $GUEST_BIN, and repack the initramfs with them.
 build_guest_programs() {
 	need_packages gcc make
 	local kernel dir
-	mkdir -p "$BUILD/guest-bin"
+	mkdir -p "$GUEST_BIN"
 	for kernel in "${kernels[@]}"; do
 		[ -f "$OUT/$kernel/Module.symvers" ] ||
 			die "the $kernel kernel is not built ($OUT/$kernel has no Module.symvers)"
@@ -61,9 +61,9 @@ build_guest_programs() {
 		fi
 		! grep -q 'warning:' "$dir/build.log" ||
 			die "gup_repro builds with warnings against the $kernel kernel, see $dir/build.log"
-		cp "$dir/gup_repro.ko" "$BUILD/guest-bin/gup_repro-$kernel.ko"
+		cp "$dir/gup_repro.ko" "$GUEST_BIN/gup_repro-$kernel.ko"
 	done
-	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/repro" -o "$BUILD/guest-bin/repro" \
+	gcc -static -O2 -Wall -Wextra -Werror -I"$TOP/repro" -o "$GUEST_BIN/repro" \
 		"$TOP/repro/repro.c" || die "building repro/repro.c failed"
 	"$TOP/scripts/initramfs.sh" "$BUILD/check"
 }

@@ -16,8 +16,6 @@
 #   --append ARGS    extra kernel command line
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=../vm/x86_64.conf disable=SC1091
-. "$TOP/vm/${ARCH:-x86_64}.conf"
 
 disks=0 keep_disks=0 icount=0 expect_warning="" timeout=300 append=""
 while [ $# -gt 3 ]; do
@@ -34,7 +32,7 @@ while [ $# -gt 3 ]; do
 done
 [ $# -eq 3 ] || die "usage: vm-run.sh [options] KERNEL_OUT TEST LOGDIR"
 kout=$1 test=$2 logdir=$3
-initrd=$BUILD/initramfs.cpio.gz
+initrd=$INITRD
 
 # Kernel messages that fail a run: warnings, BUGs, lockdep, oopses, panics.
 BAD_KERNEL_LOG='WARNING:|BUG:|Call Trace|possible circular locking|INFO: |Oops|Kernel panic|general protection fault|UBSAN|KASAN'
@@ -51,8 +49,10 @@ make_disks() {
 run_qemu() {
 	local args=(-nodefaults -display none -no-reboot "${QEMU_MACHINE[@]}" -m 2G
 		-kernel "$kout/$KERNEL_IMAGE" -initrd "$initrd"
-		-serial "file:$logdir/console.log" -serial "file:$logdir/output.log")
-	local cmdline="console=$CONSOLE panic=-1 oops=panic hugepagesz=2M hugepages=160 bench.run=$test $append"
+		-serial "file:$logdir/console.log"
+		-chardev "file,id=output,path=$logdir/output.log" "${OUTPUT_DEVICE[@]}")
+	local cmdline="console=$CONSOLE panic=-1 oops=panic $HUGEPAGES"
+	cmdline+=" bench.run=$test bench.out=$OUTPUT_TTY $append"
 	if [ "$icount" -eq 1 ]; then
 		args+=(-icount shift=0 -smp 1)
 	else
