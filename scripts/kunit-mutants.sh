@@ -12,24 +12,24 @@ TREE=$BUILD/check
 MUTANT_OUT=$OUT/mutant
 RUNS=$BUILD/runs/mutants
 
-# file | sed script removing one rule | case expected to fail ("-": none, the
+# file @ sed script removing one rule @ case expected to fail ("-": none, the
 # rule is implied by another; "?": no KUnit case, see the note)
 MUTANTS=(
-	"mm/mmap.c|/^bool vma_needs_dirty_tracking/,/^}/s/if (!vma_is_shared_writable(vma))/if (0)/|shared read-only, writeback file"
-	"mm/mmap.c|/^bool vma_needs_dirty_tracking/,/^}/s/if (vm_ops_needs_writenotify(vma->vm_ops))/if (0)/|shared writable, page_mkwrite, no writeback (ramfs)"
-	"mm/mmap.c|/^static bool vma_fs_can_writeback/,/^}/s/if (vma->vm_flags \& VM_PFNMAP)/if (0)/|shared writable, writeback file, VM_PFNMAP"
-	"mm/mmap.c|/^static bool vma_fs_can_writeback/,/^}/s/mapping_can_writeback(vma->vm_file->f_mapping)/0/|shared writable, writeback file"
-	"mm/gup.c|s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_PIN | FOLL_LONGTERM;/|file, read-only long-term pin"
-	"mm/gup.c|s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_PIN | FOLL_WRITE;/|file, short-term write pin"
-	"mm/gup.c|s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_LONGTERM | FOLL_WRITE;/|shared ext4-like file: LONGTERM WRITE"
-	"mm/gup.c|s/if (!vma_longterm_write_pin_allowed(vma, gup_flags))/if (0)/|shared ext4-like file: PIN LONGTERM WRITE"
-	"mm/gup.c|/^static bool vma_longterm_write_pin_allowed/,/^}/s/if (vma_is_anonymous(vma))/if (0)/|-"
-	"mm/gup.c|s/return mapping_flags \& PAGE_MAPPING_ANON;/return false;/|anon"
-	"mm/gup.c|s/return mapping_flags \& PAGE_MAPPING_ANON;/return true;/|non-lru movable"
-	"mm/gup.c|/^	if (!mapping)$/{n;s/return false;/return true;/}|truncated (NULL mapping)"
-	"mm/gup.c|s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return folio_test_hugetlb(folio);/|shmem"
-	"mm/gup.c|s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return shmem_mapping(mapping);/|?"
-	"mm/gup.c|s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return true;/|file"
+	"mm/mmap.c@/^bool vma_needs_dirty_tracking/,/^}/s/if (!vma_is_shared_writable(vma))/if (0)/@shared read-only, writeback file"
+	"mm/mmap.c@/^bool vma_needs_dirty_tracking/,/^}/s/if (vm_ops_needs_writenotify(vma->vm_ops))/if (0)/@shared writable, page_mkwrite, no writeback (ramfs)"
+	"mm/mmap.c@/^static bool vma_fs_can_writeback/,/^}/s/if (vma->vm_flags \& VM_PFNMAP)/if (0)/@shared writable, writeback file, VM_PFNMAP"
+	"mm/mmap.c@/^static bool vma_fs_can_writeback/,/^}/s/mapping_can_writeback(vma->vm_file->f_mapping)/0/@shared writable, writeback file"
+	"mm/gup.c@s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_PIN | FOLL_LONGTERM;/@file, read-only long-term pin"
+	"mm/gup.c@s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_PIN | FOLL_WRITE;/@file, short-term write pin"
+	"mm/gup.c@s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_LONGTERM | FOLL_WRITE;/@shared ext4-like file: LONGTERM WRITE"
+	"mm/gup.c@s/if (!vma_longterm_write_pin_allowed(vma, gup_flags))/if (0)/@shared ext4-like file: PIN LONGTERM WRITE"
+	"mm/gup.c@/^static bool vma_longterm_write_pin_allowed/,/^}/s/if (vma_is_anonymous(vma))/if (0)/@-"
+	"mm/gup.c@/^	if ((unsigned long)mapping \& PAGE_MAPPING_ANON)$/{n;s/return true;/return false;/}@anon"
+	"mm/gup.c@/^	if ((unsigned long)mapping \& PAGE_MAPPING_FLAGS)$/{n;s/return false;/return true;/}@non-lru movable"
+	"mm/gup.c@/^	if (!mapping)$/{n;s/return false;/return true;/}@truncated (NULL mapping)"
+	"mm/gup.c@s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return folio_test_hugetlb(folio);/@shmem"
+	"mm/gup.c@s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return shmem_mapping(mapping);/@?"
+	"mm/gup.c@s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return true;/@file"
 )
 
 restore_tree() {
@@ -50,7 +50,8 @@ run_mutant() {
 	"$TOP/scripts/vm-run.sh" "$MUTANT_OUT" none "$log" >/dev/null 2>&1 || true
 	grep -q '# Subtest: gup_longterm' "$log/console.log" || die "mutant $n: the suite did not run"
 	failing=$(sed -n 's/^        not ok [0-9]* //p' "$log/console.log")
-	printf '%2d %-8s %s\n    failing: %s\n' "$n" "$file" "$(tail -n +6 "$log/mutant.diff" | grep '^+' | sed 's/^+[[:space:]]*//')" \
+	printf '%2d %s: %s\n    failing: %s\n' "$n" "$file" \
+		"$(grep -E '^[-+][^-+]' "$log/mutant.diff" | sed 's/^\(.\)[[:space:]]*/\1 /' | paste -sd ' ')" \
 		"$(if [ -n "$failing" ]; then echo "$failing" | paste -sd ';' | sed 's/;/; /g'; else echo none; fi)"
 	case $expected in
 	-|\?) [ -z "$failing" ] ;;
@@ -66,7 +67,7 @@ main() {
 	local i=0 entry file script expected passed=0 failed=0
 	for entry in "${MUTANTS[@]}"; do
 		i=$((i + 1))
-		IFS='|' read -r file script expected <<<"$entry"
+		IFS='@' read -r file script expected <<<"$entry"
 		if run_mutant "$i" "$file" "$script" "$expected"; then
 			passed=$((passed + 1))
 		else
