@@ -46,7 +46,7 @@ plot() {
 	local kinds
 	kinds=$(cut -d, -f1 "$BENCH/results.csv" | sort -u | tr '\n' ' ')
 	gnuplot <<-PLOT
-		set terminal pngcairo size 1200,800
+		set terminal pngcairo noenhanced size 1200,800
 		set output "$BENCH/cost.png"
 		set datafile separator ","
 		set logscale xy
