@@ -13,7 +13,19 @@
  * the unpin); below it, where microseconds are too coarse, a sample is the
  * user-space time of a batch of ioctls minus the same batch of empty ioctls
  * (size 0), per page, so it includes the per-call overhead and the unpin.
- * "pinned" is "all" or "refused" (the size came back short).
+ * "pinned" is "all" or "refused" (the size came back short); a THP kind
+ * whose memory was not PMD-mapped (no THP in this kernel) gets one "no-thp"
+ * line per size instead of its rows.
+ *
+ * The path "io-uring-register" is not a gup_test ioctl but io_uring
+ * fixed-buffer registration (pin_user_pages() with FOLL_LONGTERM |
+ * FOLL_WRITE, plus io_uring's own work): a sample is the user-space time of
+ * one IORING_REGISTER_BUFFERS call, per page, registering the region as
+ * max(1, PAGES_PER_SAMPLE / pages) buffers of the given size. The
+ * unregistration that follows is not timed (it waits for io_uring's
+ * deferred release, timer time, not instructions). A buffer that io_uring
+ * refuses (-EOPNOTSUPP on the base, -EFAULT from GUP on the patched kernel)
+ * is "refused".
  *
  * Usage: gup_bench [-q]    -q: a quick smoke run (two sizes, 3 samples)
  */
@@ -29,6 +41,9 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+
+#include <liburing.h>
 
 #include "gup_test.h"
 
@@ -51,6 +66,8 @@ struct region {
 struct mem_kind {
 	const char *name;
 	bool (*map)(struct region *r, size_t size);
+	/* THP kinds: the /proc/meminfo field that shows the PMD mappings */
+	const char *thp_field;
 };
 
 struct gup_path {
@@ -65,9 +82,11 @@ static const struct gup_path paths[] = {
 	{ "pin-fast-longterm-write", PIN_FAST_BENCHMARK, FOLL_LONGTERM | FOLL_WRITE },
 	{ "pin-slow-longterm", PIN_LONGTERM_BENCHMARK, 0 },
 	{ "pin-slow-longterm-write", PIN_LONGTERM_BENCHMARK, FOLL_WRITE },
+	{ "io-uring-register", 0, 0 },	/* cmd 0: see uring_sample() */
 };
 
 static int gup_fd;
+static struct io_uring ring;
 static size_t pagesize;
 
 static size_t round_up(size_t size, size_t align)
@@ -169,15 +188,32 @@ static bool map_ext4_shared(struct region *r, size_t size)
 }
 
 static const struct mem_kind kinds[] = {
-	{ "anon", map_anon },
-	{ "anon-thp", map_anon_thp },
-	{ "memfd", map_memfd },
-	{ "shmem-thp", map_shmem_thp },
-	{ "memfd-hugetlb", map_memfd_hugetlb },
-	{ "hugetlbfs", map_hugetlbfs },
-	{ "ext4-private", map_ext4_private },
-	{ "ext4-shared", map_ext4_shared },
+	{ "anon", map_anon, NULL },
+	{ "anon-thp", map_anon_thp, "AnonHugePages:" },
+	{ "memfd", map_memfd, NULL },
+	{ "shmem-thp", map_shmem_thp, "ShmemPmdMapped:" },
+	{ "memfd-hugetlb", map_memfd_hugetlb, NULL },
+	{ "hugetlbfs", map_hugetlbfs, NULL },
+	{ "ext4-private", map_ext4_private, NULL },
+	{ "ext4-shared", map_ext4_shared, NULL },
 };
+
+/* A /proc/meminfo value in KiB, -1 if it cannot be read. */
+static long meminfo_kib(const char *field)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, strlen(field)))
+			kib = strtol(line + strlen(field), NULL, 10);
+	fclose(f);
+	return kib;
+}
 
 static uint64_t now_ns(void)
 {
@@ -199,6 +235,32 @@ static bool gup_call(const struct gup_path *path, char *addr, size_t size,
 	return !ioctl(gup_fd, path->cmd, gup);
 }
 
+/* Register @nr buffers of @size bytes at @addr with one call, time it. */
+static bool uring_sample(struct region *r, size_t size, double *per_page,
+			 bool *refused)
+{
+	static struct iovec iovs[PAGES_PER_SAMPLE];
+	size_t nr_pages = size / pagesize;
+	unsigned int i, nr;
+	uint64_t t0, t1;
+	int ret;
+
+	nr = nr_pages < PAGES_PER_SAMPLE ? PAGES_PER_SAMPLE / nr_pages : 1;
+	for (i = 0; i < nr; i++) {
+		iovs[i].iov_base = r->addr;
+		iovs[i].iov_len = size;
+	}
+	t0 = now_ns();
+	ret = io_uring_register_buffers(&ring, iovs, nr);
+	t1 = now_ns();
+	*refused = ret == -EOPNOTSUPP || ret == -EFAULT;
+	if (!ret)
+		ret = io_uring_unregister_buffers(&ring);
+	*per_page = (double)(t1 - t0) / nr / nr_pages;
+	errno = -ret;
+	return !ret || *refused;
+}
+
 /* Instructions (ns under icount) per page for one sample. */
 static bool sample(const struct gup_path *path, struct region *r, size_t size,
 		   double *per_page, bool *refused)
@@ -207,6 +269,9 @@ static bool sample(const struct gup_path *path, struct region *r, size_t size,
 	struct gup_test gup;
 	uint64_t t0, t1, t2;
 	unsigned long i, calls;
+
+	if (!path->cmd)
+		return uring_sample(r, size, per_page, refused);
 
 	if (size >= KERNEL_TIMING_MIN) {
 		if (!gup_call(path, r->addr, size, &gup))
@@ -256,7 +321,7 @@ static void measure(const struct mem_kind *kind, struct region *r,
 		}
 	}
 	qsort(values, reps, sizeof(values[0]), cmp_double);
-	printf("%s,%s,%zu,%s,%.1f,%.1f,%.1f\n", kind->name, path->name,
+	printf("%s,%s,%zu,%s,%.2f,%.2f,%.2f\n", kind->name, path->name,
 	       size >> 10, refused ? "refused" : "all", values[reps / 2],
 	       values[0], values[reps - 1]);
 }
@@ -269,12 +334,18 @@ static void measure_paths(const struct mem_kind *kind, size_t size, int reps)
 
 	if (!kind->map(&r, size)) {
 		printf("%s,all,%zu,unavailable,,,\n", kind->name, size >> 10);
-	} else {
-		/* Fault everything in writable, so that GUP-fast finds the PTEs. */
-		memset(r.addr, 0x5a, r.size);
-		for (p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
-			measure(kind, &r, &paths[p], size, reps);
+		goto out;
 	}
+	/* Fault everything in writable, so that GUP-fast finds the PTEs. */
+	memset(r.addr, 0x5a, r.size);
+	/* A THP kind that got no PMD mapping would only repeat small pages. */
+	if (kind->thp_field && meminfo_kib(kind->thp_field) <= 0) {
+		printf("%s,all,%zu,no-thp,,,\n", kind->name, size >> 10);
+		goto out;
+	}
+	for (p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+		measure(kind, &r, &paths[p], size, reps);
+out:
 	fflush(stdout);
 	if (r.addr)
 		munmap(r.addr, r.size);
@@ -288,11 +359,17 @@ int main(int argc, char **argv)
 	size_t min_size, max_size, size;
 	int reps = quick ? 3 : MAX_REPS;
 	unsigned int k;
+	int ret;
 
 	pagesize = getpagesize();
 	gup_fd = open("/sys/kernel/debug/gup_test", O_RDWR);
 	if (gup_fd < 0) {
 		perror("/sys/kernel/debug/gup_test");
+		return 1;
+	}
+	ret = io_uring_queue_init(4, &ring, 0);
+	if (ret) {
+		fprintf(stderr, "io_uring_queue_init: %s\n", strerror(-ret));
 		return 1;
 	}
 	min_size = quick ? 64 << 10 : pagesize;

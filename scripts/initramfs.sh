@@ -25,10 +25,11 @@ build_selftest() {
 	rm -f "$vm/local_config.h" "$vm/local_config.mk"
 }
 
-# The benchmark uses only the gup_test ioctls that the base already has.
+# The benchmark uses only what the base already has: the gup_test benchmark
+# ioctls and io_uring (liburing, already needed by the selftest).
 build_bench() {
 	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -I "$BASE_TREE/mm" \
-		-o "$GUEST_BIN/gup_bench" "$TOP/bench/gup_bench.c"
+		-o "$GUEST_BIN/gup_bench" "$TOP/bench/gup_bench.c" -luring
 }
 
 # busybox-static of the guest's architecture: the host's own, or for a

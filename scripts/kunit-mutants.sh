@@ -24,12 +24,12 @@ MUTANTS=(
 	"mm/gup.c@s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_LONGTERM | FOLL_WRITE;/@shared ext4-like file: LONGTERM WRITE"
 	"mm/gup.c@s/if (!vma_longterm_write_pin_allowed(vma, gup_flags))/if (0)/@shared ext4-like file: PIN LONGTERM WRITE"
 	"mm/gup.c@/^static bool vma_longterm_write_pin_allowed/,/^}/s/if (vma_is_anonymous(vma))/if (0)/@-"
-	"mm/gup.c@/^	if ((unsigned long)mapping \& PAGE_MAPPING_ANON)$/{n;s/return true;/return false;/}@anon"
-	"mm/gup.c@/^	if ((unsigned long)mapping \& PAGE_MAPPING_FLAGS)$/{n;s/return false;/return true;/}@non-lru movable"
+	"mm/gup.c@/^	if (mapping_flags)$/{n;s/return mapping_flags \& PAGE_MAPPING_ANON;/return false;/}@anon"
+	"mm/gup.c@/^	if (mapping_flags)$/{n;s/return mapping_flags \& PAGE_MAPPING_ANON;/return true;/}@non-lru movable"
 	"mm/gup.c@/^	if (!mapping)$/{n;s/return false;/return true;/}@truncated (NULL mapping)"
-	"mm/gup.c@s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return folio_test_hugetlb(folio);/@shmem"
-	"mm/gup.c@s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return shmem_mapping(mapping);/@?"
-	"mm/gup.c@s/return shmem_mapping(mapping) || folio_test_hugetlb(folio);/return true;/@file"
+	"mm/gup.c@/^	if (shmem_mapping(mapping))$/{n;s/return true;/return false;/}@shmem"
+	"mm/gup.c@s/if (folio_test_hugetlb(folio))$/if (0)/@?"
+	"mm/gup.c@/^	WARN_ON_ONCE(folio_test_slab(folio));$/{n;s/return false;/return true;/}@file"
 )
 
 restore_tree() {
