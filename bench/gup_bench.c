@@ -235,7 +235,7 @@ static bool gup_call(const struct gup_path *path, char *addr, size_t size,
 	return !ioctl(gup_fd, path->cmd, gup);
 }
 
-/* Register @nr buffers of @size bytes at @addr with one call, time it. */
+/* Register @r as max(1, PAGES_PER_SAMPLE / pages) buffers of @size, timed. */
 static bool uring_sample(struct region *r, size_t size, double *per_page,
 			 bool *refused)
 {
