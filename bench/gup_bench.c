@@ -72,17 +72,31 @@ struct mem_kind {
 
 struct gup_path {
 	const char *name;
+	/* Instructions (ns under icount) per page for one sample. */
+	bool (*sample)(const struct gup_path *path, struct region *r,
+		       size_t size, double *per_page, bool *refused);
+	/* For gup_test_sample(): the benchmark ioctl and its gup_flags. */
 	unsigned long cmd;
 	unsigned int gup_flags;
 };
 
+static bool gup_test_sample(const struct gup_path *path, struct region *r,
+			    size_t size, double *per_page, bool *refused);
+static bool uring_sample(const struct gup_path *path, struct region *r,
+			 size_t size, double *per_page, bool *refused);
+
 static const struct gup_path paths[] = {
-	{ "gup-fast", GUP_FAST_BENCHMARK, 0 },
-	{ "pin-fast-longterm", PIN_FAST_BENCHMARK, FOLL_LONGTERM },
-	{ "pin-fast-longterm-write", PIN_FAST_BENCHMARK, FOLL_LONGTERM | FOLL_WRITE },
-	{ "pin-slow-longterm", PIN_LONGTERM_BENCHMARK, 0 },
-	{ "pin-slow-longterm-write", PIN_LONGTERM_BENCHMARK, FOLL_WRITE },
-	{ "io-uring-register", 0, 0 },	/* cmd 0: see uring_sample() */
+	{ .name = "gup-fast", .sample = gup_test_sample,
+	  .cmd = GUP_FAST_BENCHMARK },
+	{ .name = "pin-fast-longterm", .sample = gup_test_sample,
+	  .cmd = PIN_FAST_BENCHMARK, .gup_flags = FOLL_LONGTERM },
+	{ .name = "pin-fast-longterm-write", .sample = gup_test_sample,
+	  .cmd = PIN_FAST_BENCHMARK, .gup_flags = FOLL_LONGTERM | FOLL_WRITE },
+	{ .name = "pin-slow-longterm", .sample = gup_test_sample,
+	  .cmd = PIN_LONGTERM_BENCHMARK },
+	{ .name = "pin-slow-longterm-write", .sample = gup_test_sample,
+	  .cmd = PIN_LONGTERM_BENCHMARK, .gup_flags = FOLL_WRITE },
+	{ .name = "io-uring-register", .sample = uring_sample },
 };
 
 static int gup_fd;
@@ -236,8 +250,8 @@ static bool gup_call(const struct gup_path *path, char *addr, size_t size,
 }
 
 /* Register @r as max(1, PAGES_PER_SAMPLE / pages) buffers of @size, timed. */
-static bool uring_sample(struct region *r, size_t size, double *per_page,
-			 bool *refused)
+static bool uring_sample(const struct gup_path *path, struct region *r,
+			 size_t size, double *per_page, bool *refused)
 {
 	static struct iovec iovs[PAGES_PER_SAMPLE];
 	size_t nr_pages = size / pagesize;
@@ -245,6 +259,7 @@ static bool uring_sample(struct region *r, size_t size, double *per_page,
 	uint64_t t0, t1;
 	int ret;
 
+	(void)path;	/* io_uring pins with FOLL_LONGTERM | FOLL_WRITE */
 	nr = nr_pages < PAGES_PER_SAMPLE ? PAGES_PER_SAMPLE / nr_pages : 1;
 	for (i = 0; i < nr; i++) {
 		iovs[i].iov_base = r->addr;
@@ -261,17 +276,14 @@ static bool uring_sample(struct region *r, size_t size, double *per_page,
 	return !ret || *refused;
 }
 
-/* Instructions (ns under icount) per page for one sample. */
-static bool sample(const struct gup_path *path, struct region *r, size_t size,
-		   double *per_page, bool *refused)
+/* One gup_test benchmark ioctl, or many calls timed from user space. */
+static bool gup_test_sample(const struct gup_path *path, struct region *r,
+			    size_t size, double *per_page, bool *refused)
 {
 	size_t nr_pages = size / pagesize;
 	struct gup_test gup;
 	uint64_t t0, t1, t2;
 	unsigned long i, calls;
-
-	if (!path->cmd)
-		return uring_sample(r, size, per_page, refused);
 
 	if (size >= KERNEL_TIMING_MIN) {
 		if (!gup_call(path, r->addr, size, &gup))
@@ -312,9 +324,9 @@ static void measure(const struct mem_kind *kind, struct region *r,
 	int i;
 
 	/* One untimed call warms caches and settles any COW. */
-	sample(path, r, size, &values[0], &refused);
+	path->sample(path, r, size, &values[0], &refused);
 	for (i = 0; i < reps; i++) {
-		if (!sample(path, r, size, &values[i], &refused)) {
+		if (!path->sample(path, r, size, &values[i], &refused)) {
 			printf("%s,%s,%zu,error: %s,,,\n", kind->name, path->name,
 			       size >> 10, strerror(errno));
 			return;
