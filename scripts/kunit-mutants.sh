@@ -4,7 +4,8 @@
 # make check leaves behind), rebuilds the x86_64 test kernel into
 # build/out/mutant, boots it (the suite runs at boot) and lists the cases that
 # fail. A rule passes when its expected case is among them. The tree is put
-# back on exit. Not part of make check (8.5 minutes for the 15 rules here).
+# back on exit. Not part of make check (15 rules: 8.5 minutes with a cold
+# ccache, under 4 with a warm one).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -13,7 +14,7 @@ MUTANT_OUT=$OUT/mutant
 RUNS=$BUILD/runs/mutants
 
 # file @ sed script removing one rule @ case expected to fail ("-": none, the
-# rule is implied by another; "?": no KUnit case, see the note)
+# rule is implied by another)
 MUTANTS=(
 	"mm/mmap.c@/^bool vma_needs_dirty_tracking/,/^}/s/if (!vma_is_shared_writable(vma))/if (0)/@shared read-only, writeback file"
 	"mm/mmap.c@/^bool vma_needs_dirty_tracking/,/^}/s/if (vm_ops_needs_writenotify(vma->vm_ops))/if (0)/@shared writable, page_mkwrite, no writeback (ramfs)"
@@ -28,7 +29,7 @@ MUTANTS=(
 	"mm/gup.c@/^	if (mapping_flags)$/{n;s/return mapping_flags \& PAGE_MAPPING_ANON;/return true;/}@non-lru movable"
 	"mm/gup.c@/^	if (!mapping)$/{n;s/return false;/return true;/}@truncated (NULL mapping)"
 	"mm/gup.c@/^	if (shmem_mapping(mapping))$/{n;s/return true;/return false;/}@shmem"
-	"mm/gup.c@s/if (folio_test_hugetlb(folio))$/if (0)/@?"
+	"mm/gup.c@s/if (folio_test_hugetlb(folio))$/if (0)/@hugetlb"
 	"mm/gup.c@/^	WARN_ON_ONCE(folio_test_slab(folio));$/{n;s/return false;/return true;/}@file"
 )
 
@@ -54,7 +55,7 @@ run_mutant() {
 		"$(grep -E '^[-+][^-+]' "$log/mutant.diff" | sed 's/^\(.\)[[:space:]]*/\1 /' | paste -sd ' ')" \
 		"$(if [ -n "$failing" ]; then echo "$failing" | paste -sd ';' | sed 's/;/; /g'; else echo none; fi)"
 	case $expected in
-	-|\?) [ -z "$failing" ] ;;
+	-) [ -z "$failing" ] ;;
 	*) grep -qxF -- "$expected" <<<"$failing" ;;
 	esac
 }
