@@ -28,6 +28,6 @@ bench:
 	@scripts/bench.sh
 
 clean:
-	rm -rf build/out build/runs build/check-logs build/initramfs* build/guest-bin* build/busybox-* build/repro-module build/bench
+	rm -rf build/out build/runs build/check-logs build/initramfs* build/guest-bin* build/vm_util-*.o build/busybox-* build/repro-module build/bench
 
 .PHONY: all check check-all tree export bench clean

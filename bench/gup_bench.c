@@ -14,8 +14,8 @@
  * user-space time of a batch of ioctls minus the same batch of empty ioctls
  * (size 0), per page, so it includes the per-call overhead and the unpin.
  * "pinned" is "all" or "refused" (the size came back short); a THP kind
- * whose memory was not PMD-mapped (no THP in this kernel) gets one "no-thp"
- * line per size instead of its rows.
+ * whose region is not wholly PMD-mapped (per /proc/self/smaps, e.g. no THP in
+ * this kernel) gets one "no-thp" line per size instead of its rows.
  *
  * The path "io-uring-register" is not a gup_test ioctl but io_uring
  * fixed-buffer registration (pin_user_pages() with FOLL_LONGTERM |
@@ -46,6 +46,7 @@
 #include <liburing.h>
 
 #include "gup_test.h"
+#include "vm_util.h"
 
 /* The kernel's FOLL_* values on 6.1 (include/linux/mm.h). */
 #define FOLL_WRITE	0x01
@@ -66,8 +67,8 @@ struct region {
 struct mem_kind {
 	const char *name;
 	bool (*map)(struct region *r, size_t size);
-	/* THP kinds: the /proc/meminfo field that shows the PMD mappings */
-	const char *thp_field;
+	/* THP kinds: is the region PMD-mapped? (selftests/vm/vm_util.c) */
+	bool (*check_huge)(void *addr, int nr_hpages, uint64_t hpage_size);
 };
 
 struct gup_path {
@@ -203,31 +204,14 @@ static bool map_ext4_shared(struct region *r, size_t size)
 
 static const struct mem_kind kinds[] = {
 	{ "anon", map_anon, NULL },
-	{ "anon-thp", map_anon_thp, "AnonHugePages:" },
+	{ "anon-thp", map_anon_thp, check_huge_anon },
 	{ "memfd", map_memfd, NULL },
-	{ "shmem-thp", map_shmem_thp, "ShmemPmdMapped:" },
+	{ "shmem-thp", map_shmem_thp, check_huge_shmem },
 	{ "memfd-hugetlb", map_memfd_hugetlb, NULL },
 	{ "hugetlbfs", map_hugetlbfs, NULL },
 	{ "ext4-private", map_ext4_private, NULL },
 	{ "ext4-shared", map_ext4_shared, NULL },
 };
-
-/* A /proc/meminfo value in KiB, -1 if it cannot be read. */
-static long meminfo_kib(const char *field)
-{
-	char line[128];
-	long kib = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, strlen(field)))
-			kib = strtol(line + strlen(field), NULL, 10);
-	fclose(f);
-	return kib;
-}
 
 static uint64_t now_ns(void)
 {
@@ -350,8 +334,9 @@ static void measure_paths(const struct mem_kind *kind, size_t size, int reps)
 	}
 	/* Fault everything in writable, so that GUP-fast finds the PTEs. */
 	memset(r.addr, 0x5a, r.size);
-	/* A THP kind that got no PMD mapping would only repeat small pages. */
-	if (kind->thp_field && meminfo_kib(kind->thp_field) <= 0) {
+	/* A THP kind not wholly PMD-mapped would measure small pages. */
+	if (kind->check_huge &&
+	    !kind->check_huge(r.addr, r.size / HUGE_SIZE, HUGE_SIZE)) {
 		printf("%s,all,%zu,no-thp,,,\n", kind->name, size >> 10);
 		goto out;
 	}

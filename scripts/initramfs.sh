@@ -26,10 +26,14 @@ build_selftest() {
 }
 
 # The benchmark uses only what the base already has: the gup_test benchmark
-# ioctls and io_uring (liburing, already needed by the selftest).
+# ioctls, io_uring (liburing, already needed by the selftest) and the vm
+# selftests' smaps helpers.
+# vm_util.c gets the selftests' own flags (it is not -Wextra clean).
 build_bench() {
-	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -I "$BASE_TREE/mm" \
-		-o "$GUEST_BIN/gup_bench" "$TOP/bench/gup_bench.c" -luring
+	local vm=$BASE_TREE/tools/testing/selftests/vm util=$BUILD/vm_util-$GUEST_ARCH.o
+	"${CROSS_COMPILE}gcc" -O2 -Wall -Werror -c -o "$util" "$vm/vm_util.c"
+	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -I "$BASE_TREE/mm" -I "$vm" \
+		-o "$GUEST_BIN/gup_bench" "$TOP/bench/gup_bench.c" "$util" -luring
 }
 
 # busybox-static of the guest's architecture: the host's own, or for a
