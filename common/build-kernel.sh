@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # build-kernel.sh SRC OUTDIR [FRAGMENT...]: configure (tinyconfig + fragments,
-# default configs/test.config, debug.config and kunit.config, plus the guest
+# default the test kernel's: $TEST_FRAGMENTS, see lib.sh; plus the guest
 # architecture's fragment) and build the kernel in SRC into OUTDIR,
-# incrementally, for $GUEST_ARCH. Every option a fragment asks for must end up set.
+# incrementally, for $GUEST_ARCH. Every option a fragment asks for must end
+# up set. TARGETS="dir/file.o ..." in the environment builds those objects
+# only (drivers no test kernel runs, see common/configs/objects.config).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -11,10 +13,10 @@ src=$(realpath "$1")
 out=$(realpath -m "$2")
 shift 2
 fragments=("$@")
-[ ${#fragments[@]} -gt 0 ] || fragments=("$TOP/configs/test.config" "$TOP/configs/debug.config" "$TOP/configs/kunit.config")
+[ ${#fragments[@]} -gt 0 ] || fragments=("${TEST_FRAGMENTS[@]}")
 # shellcheck disable=SC2206 # KCONFIG_EXTRA is a list of files
 [ -z "${KCONFIG_EXTRA:-}" ] || fragments+=($KCONFIG_EXTRA)
-[ -z "$ARCH_KCONFIG" ] || fragments+=("$TOP/$ARCH_KCONFIG")
+[ -z "$ARCH_KCONFIG" ] || fragments+=("$COMMON/arch/$ARCH_KCONFIG")
 
 kmake() {
 	local cross=()
@@ -65,7 +67,8 @@ main() {
 	mkdir -p "$out"
 	configure
 	say "building $(basename "$src") in $out"
-	if ! kmake >"$out/build.log" 2>&1; then
+	# shellcheck disable=SC2086 # a list of make targets
+	if ! kmake ${TARGETS:-} >"$out/build.log" 2>&1; then
 		grep -E 'error|Error' "$out/build.log" | head -20 >&2
 		die "kernel build failed, see $out/build.log"
 	fi

@@ -5,13 +5,24 @@
 #   gup_hugepte()) and UML (no CONFIG_HAVE_FAST_GUP);
 # - an arm64 test kernel booted under qemu-system-aarch64, running the same
 #   gup_longterm selftest as make check and the KUnit suite;
-# - the KUnit suite with kunit.py run on UML.
-# Needs build/check, the patched tree that make check leaves behind. Ends with
-# "N passed, N failed".
+# - the KUnit suite with kunit.py run on UML;
+# - the series without its GUP-fast patch: the selftest must then fail
+#   exactly its fast-path read-write cases of dirty-tracked shared files,
+#   which shows that those cases see patch 12's check, not the slow path's;
+# - the series without its read-only work (patches 1-9): the selftest must
+#   then fail exactly the cases selftest/no-read-only-failures lists.
+# Needs build/patched, the patched tree that make check leaves behind. Ends
+# with "N passed, N failed".
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=../selftest/checks.sh
+. "$TOP/selftest/checks.sh"
+# shellcheck source=../kunit/checks.sh
+. "$TOP/kunit/checks.sh"
+# shellcheck source=../vmtests/checks.sh
+. "$TOP/vmtests/checks.sh"
 
-TREE=$BUILD/check
+TREE=$PATCHED_TREE
 LOGS=$BUILD/check-logs/all
 passed=0
 failed=0
@@ -50,36 +61,96 @@ build_objects() {
 	fi
 }
 
-# The arm64 guest (vm/arm64.conf): the test kernel with configs/arm64.config,
-# arm64 programs in its initramfs, the same selftest run as on x86_64.
-arm64_vm() {
-	export GUEST_ARCH=arm64
-	"$TOP/scripts/build-kernel.sh" "$TREE" "$OUT/arm64" &&
-		"$TOP/scripts/initramfs.sh" "$TREE" &&
-		"$TOP/scripts/vm-run.sh" --disks --timeout 900 "$OUT/arm64" gup_longterm.sh \
-			"$BUILD/runs/arm64/gup_longterm"
-	local rc=$?
-	"$TOP/scripts/tap.sh" counts "$BUILD/runs/arm64/gup_longterm/output.log"
-	"$TOP/scripts/tap.sh" failures "$BUILD/runs/arm64/gup_longterm/output.log"
+# The arm64 guest (common/arch/arm64.conf): the test kernel with
+# common/arch/arm64.config, arm64 programs in its initramfs, the same
+# selftest run and the same expectations as on x86_64.
+arm64_vm() (
+	local dir=$RUNS/arm64/gup_longterm rc=0
+	use_guest_arch arm64
+	"$COMMON/build-kernel.sh" "$TREE" "$OUT/arm64" || return 1
+	"$COMMON/initramfs.sh" "$TREE" || return 1
+	run_gup_longterm "$OUT/arm64" "$dir" || rc=$?
+	[ -s "$dir/output.log" ] || { echo "no output"; return 1; }
+	"$TOP/selftest/tap.sh" outcomes "$dir/output.log"
+	check_sections "$dir/output.log" start || rc=1
+	check_counts "$dir/output.log" "" "$(expected_skips)" || rc=1
 	return $rc
-}
+)
 
 # The KUnit suite ran at the arm64 boot: parse its results from the console.
 arm64_kunit() {
-	local log=$BUILD/runs/arm64/gup_longterm/console.log
-	grep -q '# Subtest: gup_longterm' "$log" || { echo "the gup_longterm suite did not run"; return 1; }
-	python3 "$TREE/tools/testing/kunit/kunit.py" parse "$log"
+	check_kunit_log "$RUNS/arm64/gup_longterm/console.log" "$TREE"
+}
+
+# Patch 12's check decides on the fast path: without it (and without the
+# KUnit patch, which tests its function) exactly the fast read-write pins of
+# dirty-tracked MAP_SHARED files are granted, on every file system, while
+# the slow path still refuses them.
+no_fast_path() {
+	local tree=$BUILD/no-fast dir=$RUNS/no-fast/gup_longterm rc=0 fast kunit fs
+	rm -rf "$tree"
+	git clone -q "$PATCHED_TREE" "$tree" -b series || return 1
+	kunit=$(git -C "$tree" log --format=%H --grep='^mm/gup: add KUnit tests' -1)
+	fast=$(git -C "$tree" log --format=%H --grep='GUP-fast writing to file-backed' -1)
+	if [ -z "$kunit" ] || [ -z "$fast" ]; then
+		echo "the GUP-fast or the KUnit patch not found"
+		return 1
+	fi
+	git -C "$tree" -c user.name=bench -c user.email=bench@localhost revert --no-edit "$kunit" "$fast" ||
+		return 1
+	"$COMMON/build-kernel.sh" "$tree" "$OUT/no-fast" || return 1
+	"$COMMON/initramfs.sh" "$tree" || return 1
+	run_gup_longterm "$OUT/no-fast" "$dir" || rc=$?
+	[ "$rc" -eq 1 ] || { echo "expected the selftest to fail (vm-run.sh exit 1), got $rc"; return 1; }
+	check_sections "$dir/output.log" start || return 1
+	diff -u --label expected --label no-fast <({
+		for fs in "${SELFTEST_FS[@]}"; do
+			echo "$fs file, MAP_SHARED: read-write pin, fast | granted"
+		done
+		grep '^xfs file THP, MAP_SHARED: read-write pin, fast |' "$TOP/selftest/base-failures"
+	} | sort) <("$TOP/selftest/tap.sh" outcomes "$dir/output.log")
+}
+
+# The read-only work (the patches before "mm/mmap: separate writenotify and
+# dirty tracking logic") is what makes a read-only long-term pin of a COW
+# mapping see what the process writes later: the series without it (and
+# without the KUnit patch, which tests its unsharing) applied onto the base
+# must fail exactly the cases selftest/no-read-only-failures lists, with the
+# outcome given there, and pass the rest.
+no_read_only() {
+	local tree=$BUILD/no-read-only dir=$RUNS/no-read-only/gup_longterm rc=0 patch from=
+	rm -rf "$tree"
+	git clone -q "$BASE_TREE" "$tree" || return 1
+	for patch in $(series_patches); do
+		case $(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$patch") in
+		"mm/mmap: separate writenotify and dirty tracking logic") from=yes ;;
+		"mm/gup: add KUnit tests"*) continue ;;
+		esac
+		[ -n "$from" ] || continue
+		git -C "$tree" -c user.name=bench -c user.email=bench@localhost am -q "$patch" ||
+			{ echo "$(basename "$patch") does not apply without patches 1-9"; return 1; }
+	done
+	[ -n "$from" ] || { echo "no patch 'mm/mmap: separate writenotify ...' in patches/"; return 1; }
+	"$COMMON/build-kernel.sh" "$tree" "$OUT/no-read-only" || return 1
+	"$COMMON/initramfs.sh" "$tree" || return 1
+	run_gup_longterm "$OUT/no-read-only" "$dir" || rc=$?
+	[ "$rc" -eq 1 ] || { echo "expected the selftest to fail (vm-run.sh exit 1), got $rc"; return 1; }
+	check_sections "$dir/output.log" start || return 1
+	diff -u --label selftest/no-read-only-failures --label no-read-only \
+		<(grep -v '^#' "$TOP/selftest/no-read-only-failures" | sort) \
+		<("$TOP/selftest/tap.sh" outcomes "$dir/output.log")
 }
 
 # The KUnit suite the way KUnit users run it: kunit.py run, UML.
 uml_kunit() {
 	python3 "$TREE/tools/testing/kunit/kunit.py" run --build_dir="$OUT/kunit-uml" \
-		--kunitconfig="$TOP/configs/kunit.config" --jobs="$(nproc)" \
+		--kunitconfig="$TOP/kunit/kunit.config" --jobs="$(nproc)" \
 		--make_options CC="ccache gcc" --timeout 600
 }
 
 main() {
 	[ -d "$TREE/.git" ] || die "no $TREE: run make check first"
+	need_packages python3
 	mkdir -p "$LOGS"
 	local build
 	for build in "${CROSS_BUILDS[@]}"; do
@@ -90,6 +161,14 @@ main() {
 	step "arm64 VM: gup_longterm passes on ext4, xfs, ramfs" arm64_vm
 	step "arm64 VM: KUnit suite gup_longterm passes" arm64_kunit
 	step "UML: kunit.py run of the gup_longterm suite passes" uml_kunit
+	step "the base's own vm selftests, slow ones included: the same results on base and patched" \
+		check_vmtests all
+	step "without patch 12, exactly the fast-path write pins of shared files are granted" no_fast_path
+	step "without patches 1-9, the read-only pins of COW mappings fail as no-read-only-failures says" \
+		no_read_only
+	step "make stress, short: 60 s of races per kernel under KASAN and lockdep, the fuzzer, fsck" \
+		"$TOP/stress/stress.sh" --seconds 60
+	"$COMMON/initramfs.sh" "$TREE" >/dev/null
 	echo
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

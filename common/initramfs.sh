@@ -1,40 +1,19 @@
 #!/usr/bin/env bash
-# initramfs.sh TREE: build the guest's static programs for $GUEST_ARCH (the
-# gup_longterm selftest from the kernel tree TREE, the bench/ benchmark) and
-# pack them with busybox, vm/init and tests/*.sh into $INITRD.
+# initramfs.sh TREE: build the guest's static programs for $GUEST_ARCH and
+# pack them with busybox, common/guest/init and every feature's guest
+# scripts into $INITRD. In the guest, FEATURE/guest/*.sh is
+# /tests/FEATURE/*.sh, and the programs are in /tests/bin (on PATH).
+# Programs: each FEATURE/guest/build.sh TREE builds its own into $GUEST_BIN
+# (the selftest is built from the kernel tree TREE), and may put files the
+# guest needs at their own paths (shared libraries, configuration) under
+# $GUEST_ROOT; scripts that build more (repro/repro.sh: modules per kernel)
+# put them in $GUEST_BIN before calling this.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ $# -eq 1 ] || die "usage: initramfs.sh TREE"
 tree=$(realpath "$1")
 stage=$BUILD/initramfs-$GUEST_ARCH
-
-build_selftest() {
-	local vm=$tree/tools/testing/selftests/vm cross=()
-	[ -z "$KERNEL_ARCH" ] || cross=(ARCH="$KERNEL_ARCH" CROSS_COMPILE="$CROSS_COMPILE")
-	[ -f "$vm/gup_longterm.c" ] || die "$tree has no gup_longterm selftest: is the series applied?"
-	mkdir -p "$GUEST_BIN"
-	rm -f "$vm/local_config.h" "$vm/local_config.mk"
-	if ! make -C "$vm" "${cross[@]}" OUTPUT="$GUEST_BIN" LDFLAGS=-static "$GUEST_BIN/gup_longterm" \
-		>"$BUILD/selftest-build.log" 2>&1; then
-		cat "$BUILD/selftest-build.log" >&2
-		die "building the gup_longterm selftest failed"
-	fi
-	grep -q LOCAL_CONFIG_HAVE_LIBURING "$vm/local_config.h" ||
-		die "gup_longterm was built without liburing (liburing-dev${DEB_ARCH:+:$DEB_ARCH} missing?)"
-	rm -f "$vm/local_config.h" "$vm/local_config.mk"
-}
-
-# The benchmark uses only what the base already has: the gup_test benchmark
-# ioctls, io_uring (liburing, already needed by the selftest) and the vm
-# selftests' smaps helpers.
-# vm_util.c gets the selftests' own flags (it is not -Wextra clean).
-build_bench() {
-	local vm=$BASE_TREE/tools/testing/selftests/vm util=$BUILD/vm_util-$GUEST_ARCH.o
-	"${CROSS_COMPILE}gcc" -O2 -Wall -Werror -c -o "$util" "$vm/vm_util.c"
-	"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -I "$BASE_TREE/mm" -I "$vm" \
-		-o "$GUEST_BIN/gup_bench" "$TOP/bench/gup_bench.c" "$util" -luring
-}
 
 # busybox-static of the guest's architecture: the host's own, or for a
 # foreign one the Debian package unpacked under $BUILD (it cannot be
@@ -54,15 +33,32 @@ guest_busybox() {
 	echo "$dir/bin/busybox"
 }
 
+build_programs() {
+	local script
+	rm -rf "$GUEST_ROOT"
+	mkdir -p "$GUEST_BIN" "$GUEST_ROOT"
+	for script in "$TOP"/*/guest/build.sh; do
+		[ -e "$script" ] || continue
+		"$script" "$tree" || die "$script failed"
+	done
+}
+
 pack() {
-	local busybox
+	local busybox dir feature
 	busybox=$(guest_busybox)
 	rm -rf "$stage"
-	mkdir -p "$stage"/{bin,dev,proc,sys,mnt,tests}
+	mkdir -p "$stage"/{bin,dev,proc,sys,mnt,tests/bin}
 	cp "$busybox" "$stage/bin/busybox"
 	ln -s busybox "$stage/bin/sh"
-	cp "$TOP/vm/init" "$stage/init"
-	cp "$GUEST_BIN"/* "$TOP"/tests/*.sh "$stage/tests/"
+	cp "$COMMON/guest/init" "$stage/init"
+	cp -r "$GUEST_BIN"/* "$stage/tests/bin/"
+	cp -a "$GUEST_ROOT"/. "$stage/"
+	for dir in "$TOP"/*/guest; do
+		feature=$(basename "$(dirname "$dir")")
+		[ "$feature" = common ] && continue
+		mkdir -p "$stage/tests/$feature"
+		find "$dir" -maxdepth 1 -name '*.sh' ! -name build.sh -exec cp {} "$stage/tests/$feature/" \;
+	done
 	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$INITRD"
 }
 
@@ -74,8 +70,7 @@ main() {
 	else
 		need_packages liburing-dev
 	fi
-	build_selftest
-	build_bench
+	build_programs
 	pack
 	say "initramfs: $INITRD"
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Shared helpers for the bench scripts: paths, messages, package installation.
+# Shared helpers for the bench scripts: paths, messages, package installation,
+# the make check steps.
 # shellcheck shell=bash disable=SC2034 # it sets variables for the scripts that source it
 
 set -euo pipefail
@@ -7,13 +8,16 @@ set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+COMMON=$TOP/common
 BUILD=${BUILD:-$TOP/build}
 # shellcheck source=../base.conf
 . "$TOP/base.conf"
 
 BASE_TREE=$BUILD/base       # git repo: one commit, Debian's source as shipped
-DEV_TREE=$BUILD/tree        # git repo: base + patches/ as commits
+PATCHED_TREE=$BUILD/patched # git repo: base + patches/, remade by every target
+DEV_TREE=$BUILD/tree        # git repo: base + patches/, yours to work in
 OUT=$BUILD/out              # kernel build output, one directory per kernel
+RUNS=$BUILD/runs            # VM logs, one directory per kernel and test
 
 die() {
 	echo "error: $*" >&2
@@ -22,6 +26,52 @@ die() {
 
 say() {
 	echo "==> $*"
+}
+
+warn() {
+	echo "WARNING: $*" >&2
+}
+
+# indent: standard input, each line indented by four spaces.
+indent() {
+	sed 's/^/    /'
+}
+
+# series_patches: the patch files of the series, in order: every
+# NNNN-*.patch in patches/ but the cover letter (0000).
+series_patches() {
+	local patch
+	for patch in "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+		[ -e "$patch" ] || continue
+		case $(basename "$patch") in
+		0000-*) ;;
+		*) echo "$patch" ;;
+		esac
+	done
+}
+
+# series_author: the author of the series' patches ("Name <email>"), which
+# is also the identity of the trees' commits and of the cover letter.
+series_author() {
+	local first
+	first=$(series_patches | head -1)
+	[ -n "$first" ] || die "patches/ holds no patch"
+	sed -n 's/^From: //p' "$first" | head -1
+}
+
+# format_series TREE OUTDIR: the series branch of TREE as patch files in
+# OUTDIR, the way make export writes them: no commit hashes, blob hashes
+# abbreviated to 9 digits, no version signature, the cover letter from the branch description, dated like the
+# last patch, so that the same commits always give the same files.
+format_series() {
+	local tree=$1 outdir=$2 last_date
+	git -C "$tree" config branch.series.description >/dev/null ||
+		die "$tree has no cover letter text: git -C $tree branch --edit-description series"
+	# A fixed abbreviation: git's automatic one depends on the repository.
+	git -C "$tree" -c core.abbrev=9 format-patch -q -o "$outdir" --zero-commit --no-signature --numbered \
+		--cover-letter --cover-from-description=subject --base=base base..series
+	last_date=$(git -C "$tree" log -1 --format='%ad' --date=rfc2822 series)
+	sed -i "s/^Date: .*/Date: $last_date/" "$outdir/0000-cover-letter.patch"
 }
 
 # need_packages PKG...: install the Debian packages that are missing, as root.
@@ -54,29 +104,79 @@ need_foreign_arch() {
 	apt-get update -q >"$BUILD/apt.log" 2>&1 || die "apt-get update failed, see $BUILD/apt.log"
 }
 
-# step NAME COMMAND...: run COMMAND with its output in $LOGS, count and report
-# the result in $passed / $failed (make check, make check-all).
+# The Debian packages the bench uses on the host for make, make check and
+# make bench (make check-all and make stress add their own).
+HOST_PACKAGES=(git xz-utils gcc make flex bison bc libelf-dev libssl-dev ccache cpio kmod
+	busybox-static liburing-dev e2fsprogs xfsprogs shellcheck perl codespell
+	python3-ply python3-git python3-docutils sparse
+	libibverbs-dev ibverbs-providers ibverbs-utils rdmacm-utils iproute2)
+
+# check_build_dir: build/ and what is in it must be ours to write, or every
+# step would fail with a permission error of its own.
+check_build_dir() {
+	local bad
+	bad=$(find "$BUILD" -maxdepth 2 ! -writable -print -quit 2>/dev/null || true)
+	[ -z "$bad" ] ||
+		die "$bad belongs to $(stat -c %U "$bad"), not to $(id -un): run the bench as" \
+			"$(stat -c %U "$bad"), or remove build/ (as root: rm -rf $BUILD)"
+}
+
+# step [--fatal] NAME COMMAND...: run COMMAND with its output in $LOGS, count
+# and report the result in $passed / $failed (make check, make check-all).
+# A --fatal step is one the later steps cannot do without: when it fails,
+# stop there and say so.
 step() {
-	local name=$1 log
+	local fatal=0 name log
+	if [ "$1" = --fatal ]; then
+		fatal=1
+		shift
+	fi
+	name=$1
 	shift
 	log=$LOGS/$(printf %s "$name" | tr -c 'A-Za-z0-9._-' '_').log
+	rm -f "$log"
 	if "$@" >"$log" 2>&1; then
 		passed=$((passed + 1))
 		echo "PASS: $name"
-	else
-		failed=$((failed + 1))
-		echo "FAIL: $name (log: $log)"
-		tail -15 "$log" | sed 's/^/    /'
+		return 0
 	fi
+	failed=$((failed + 1))
+	echo "FAIL: $name (log: $log)"
+	tail -15 "$log" | sed 's/^/    /'
+	if [ "$fatal" -eq 1 ]; then
+		echo
+		echo "stopping: the steps after this one need what it makes"
+		echo "$passed passed, $failed failed"
+		exit 1
+	fi
+	return 0
 }
 
-# The guest architecture: x86_64, or arm64 (make check-all). Its qemu settings,
-# cross compiler and kconfig fragment come from vm/$GUEST_ARCH.conf.
-GUEST_ARCH=${GUEST_ARCH:-x86_64}
-[ -f "$TOP/vm/$GUEST_ARCH.conf" ] || die "unknown GUEST_ARCH $GUEST_ARCH: there is no vm/$GUEST_ARCH.conf"
-# shellcheck source=../vm/x86_64.conf
-. "$TOP/vm/$GUEST_ARCH.conf"
-GUEST_BIN=$BUILD/guest-bin-$GUEST_ARCH             # static programs for the guest
-INITRD=$BUILD/initramfs-$GUEST_ARCH.cpio.gz
+# use_guest_arch ARCH: the guest architecture, x86_64 or arm64 (make
+# check-all): its qemu settings, cross compiler, kconfig fragment and
+# expectations come from common/arch/ARCH.conf. Exported, so that the
+# scripts this one runs use it too.
+use_guest_arch() {
+	[ -f "$COMMON/arch/$1.conf" ] || die "unknown GUEST_ARCH $1: there is no common/arch/$1.conf"
+	export GUEST_ARCH=$1
+	# shellcheck source=arch/x86_64.conf
+	. "$COMMON/arch/$GUEST_ARCH.conf"
+	GUEST_BIN=$BUILD/guest-bin-$GUEST_ARCH   # the guest's programs: /tests/bin
+	GUEST_ROOT=$BUILD/guest-root-$GUEST_ARCH # files at their own paths in the guest
+	INITRD=$BUILD/initramfs-$GUEST_ARCH.cpio.gz
+}
 
-mkdir -p "$BUILD"
+use_guest_arch "${GUEST_ARCH:-x86_64}"
+
+# The test kernel's kconfig fragments: what every test needs, debugging,
+# and each feature's own (FEATURE/FEATURE.config, FEATURE/$GUEST_ARCH.config).
+TEST_FRAGMENTS=("$COMMON/configs/test.config" "$COMMON/configs/debug.config")
+for feature in kunit vmtests clients; do
+	for fragment in "$TOP/$feature/$feature.config" "$TOP/$feature/$GUEST_ARCH.config"; do
+		[ ! -f "$fragment" ] || TEST_FRAGMENTS+=("$fragment")
+	done
+done
+unset feature fragment
+
+mkdir -p "$BUILD" 2>/dev/null || die "cannot create $BUILD as $(id -un)"
+check_build_dir

@@ -2,23 +2,22 @@
 # bench.sh (make bench): what the series costs on the GUP paths. Builds the base
 # and the patched kernel as users run them (configs/bench.config: -O2, no
 # debugging), boots each with -icount shift=0 -smp 1 (guest time = executed
-# instructions) and runs bench/gup_bench.c in both. Writes build/bench/
+# instructions) and runs cost/guest/gup_bench.c in both. Writes build/bench/
 # results.csv and cost.png and prints the table: memory x path x size ->
 # instructions per page, base, patched, patched/base.
-# shellcheck source=lib.sh
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=../common/lib.sh
+. "$(dirname "$0")/../common/lib.sh"
 
 BENCH=$BUILD/bench
-TREE=$BUILD/check
 
 run_kernel() {
 	local kernel=$1 logdir=$BUILD/runs/bench-$1/gup_bench
 	say "benchmark on the $kernel kernel (icount: minutes)"
 	# No ACPI, so no HPET to calibrate the TSC against: under icount it runs
 	# at 1 GHz (one tick per instruction), so say so.
-	"$TOP/scripts/vm-run.sh" --icount --disks --timeout 3600 \
+	"$COMMON/vm-run.sh" --icount --disks --timeout 3600 \
 		--append "tsc_early_khz=1000000 tsc=reliable" \
-		"$OUT/bench-$kernel" gup_bench.sh "$logdir" ||
+		"$OUT/bench-$kernel" cost/gup_bench.sh "$logdir" ||
 		die "the benchmark failed on the $kernel kernel, see $logdir"
 	grep -E '^[a-z0-9-]+,[a-z-]+,[0-9]+,' "$logdir/output.log" >"$BENCH/$kernel.csv"
 }
@@ -65,13 +64,13 @@ plot() {
 main() {
 	need_packages gnuplot-nox bsdextrautils
 	mkdir -p "$BENCH"
-	"$TOP/scripts/base.sh"
-	"$TOP/scripts/tree.sh" "$TREE"
-	"$TOP/scripts/build-kernel.sh" "$BASE_TREE" "$OUT/bench-base" \
-		"$TOP/configs/test.config" "$TOP/configs/bench.config"
-	"$TOP/scripts/build-kernel.sh" "$TREE" "$OUT/bench-patched" \
-		"$TOP/configs/test.config" "$TOP/configs/bench.config"
-	"$TOP/scripts/initramfs.sh" "$TREE"
+	"$COMMON/base.sh"
+	"$COMMON/tree.sh" "$PATCHED_TREE"
+	"$COMMON/build-kernel.sh" "$BASE_TREE" "$OUT/bench-base" \
+		"$COMMON/configs/test.config" "$TOP/cost/bench.config"
+	"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/bench-patched" \
+		"$COMMON/configs/test.config" "$TOP/cost/bench.config"
+	"$COMMON/initramfs.sh" "$PATCHED_TREE"
 	run_kernel base
 	run_kernel patched
 	join_results

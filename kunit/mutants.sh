@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# kunit-mutants.sh: does each rule of the series have a KUnit case that fails
-# without it? Removes one rule at a time from build/check (the patched tree
-# make check leaves behind), rebuilds the x86_64 test kernel into
-# build/out/mutant, boots it (the suite runs at boot) and lists the cases that
-# fail. A rule passes when its expected case is among them. The tree is put
-# back on exit. Not part of make check (15 rules: 8.5 minutes with a cold
-# ccache, under 4 with a warm one).
-# shellcheck source=lib.sh
-. "$(dirname "$0")/lib.sh"
+# mutants.sh [N...]: does each rule of the series have a test that fails
+# without it? Removes one rule at a time (all, or mutants N...) from
+# build/patched (the patched tree make check leaves behind), rebuilds the
+# x86_64 test kernel into build/out/mutant, boots it and lists what fails:
+# the KUnit cases (the suite runs at boot), or for the rules that only a
+# real mapping can exercise (the calls of the check in GUP-fast's leaves),
+# the gup_longterm selftest's cases. A rule passes when its expected case is
+# among the failures. The tree is put back on exit. Not part of make check:
+# most mutants rebuild a few objects (about 30 s each with a warm ccache),
+# the ones in include/linux/mm.h nearly the whole kernel (15 minutes each).
+# shellcheck source=../common/lib.sh
+. "$(dirname "$0")/../common/lib.sh"
 
-TREE=$BUILD/check
+TREE=$PATCHED_TREE
 MUTANT_OUT=$OUT/mutant
 RUNS=$BUILD/runs/mutants
 
-# file @ sed script removing one rule @ case expected to fail ("-": none, the
-# rule is implied by another)
+# file @ sed script removing one rule @ case expected to fail: a KUnit case,
+# "selftest:" and a gup_longterm case, or "-": none, and why
 MUTANTS=(
 	"mm/mmap.c@/^bool vma_needs_dirty_tracking/,/^}/s/if (!vma_is_shared_writable(vma))/if (0)/@shared read-only, writeback file"
 	"mm/mmap.c@/^bool vma_needs_dirty_tracking/,/^}/s/if (vm_ops_needs_writenotify(vma->vm_ops))/if (0)/@shared writable, page_mkwrite, no writeback (ramfs)"
@@ -28,13 +31,26 @@ MUTANTS=(
 	"mm/gup.c@/^	if (mapping_flags)$/{n;s/return mapping_flags \& PAGE_MAPPING_ANON;/return false;/}@anon"
 	"mm/gup.c@/^	if (mapping_flags)$/{n;s/return mapping_flags \& PAGE_MAPPING_ANON;/return true;/}@non-lru movable"
 	"mm/gup.c@/^	if (!mapping)$/{n;s/return false;/return true;/}@truncated (NULL mapping)"
-	"mm/gup.c@/^	if (shmem_mapping(mapping))$/{n;s/return true;/return false;/}@shmem"
-	"mm/gup.c@s/if (folio_test_hugetlb(folio))$/if (0)/@hugetlb"
+	"mm/gup.c@/^	if (shmem_mapping(mapping))$/{n;s/return true;/return false;/}@folio_fast_pin_allowed_shmem_test"
+	"mm/gup.c@s/if (folio_test_hugetlb(folio))$/if (0)/@folio_fast_pin_allowed_hugetlb_test"
 	"mm/gup.c@/^	WARN_ON_ONCE(folio_test_slab(folio));$/{n;s/return false;/return true;/}@file"
+	# The calls of the check in GUP-fast's leaves: what reaches each.
+	"mm/gup.c@s/^		if (longterm_write \&\&$/		if (0 \&\&/@selftest:ext4 file, MAP_SHARED: read-write pin, fast"
+	"mm/gup.c@/^static int gup_huge_pmd(/,/^}/s/if (unlikely(!folio_fast_pin_allowed(folio, flags)))/if (0)/@selftest:xfs file THP, MAP_SHARED: read-write pin, fast"
+	# Only hugetlb folios (granted) and devmap ones (no long-term pins) reach
+	# the PUD leaf: removing its call changes nothing that can be observed.
+	"mm/gup.c@/^static int gup_huge_pud(/,/^}/s/if (unlikely(!folio_fast_pin_allowed(folio, flags)))/if (0)/@-"
+	# The unshare decision of read-only pins (include/linux/mm.h).
+	"include/linux/mm.h@/^static inline bool gup_must_unshare/,/^}/s/if (!(flags \& FOLL_LONGTERM))$/if (0)/@page cache, private, short-term read-only pin"
+	"include/linux/mm.h@/^static inline bool gup_must_unshare/,/^}/{/if (!vma)$/{n;s/return true;/return false;/}}@page cache, GUP-fast, long-term read-only pin"
+	"include/linux/mm.h@/^static inline bool gup_must_unshare/,/^}/s/return is_cow_mapping(vma->vm_flags);/return true;/@page cache, shared, long-term read-only pin"
+	# The unshare fault of a PMD-mapped page cache folio (mm/memory.c): GUP
+	# would ask forever, the VM run hangs.
+	"mm/memory.c@/^vm_fault_t do_set_pmd(/,/^}/s/if (vmf->flags \& FAULT_FLAG_UNSHARE)$/if (0)/@selftest:hang"
 )
 
 restore_tree() {
-	git -C "$TREE" checkout -q -- mm/
+	git -C "$TREE" checkout -q -- mm/ include/
 }
 
 # run_mutant N FILE SED EXPECTED: prints one result line, fails if the
@@ -46,11 +62,25 @@ run_mutant() {
 	git -C "$TREE" diff --quiet -- "$file" && die "mutant $n ($file: $script) changes nothing"
 	mkdir -p "$log"
 	git -C "$TREE" diff -- "$file" >"$log/mutant.diff"
-	"$TOP/scripts/build-kernel.sh" "$TREE" "$MUTANT_OUT" || die "mutant $n does not build"
-	# No test script: the suite runs at boot, the guest then stops.
-	"$TOP/scripts/vm-run.sh" "$MUTANT_OUT" none "$log" >/dev/null 2>&1 || true
-	grep -q '# Subtest: gup_longterm' "$log/console.log" || die "mutant $n: the suite did not run"
-	failing=$(sed -n 's/^        not ok [0-9]* //p' "$log/console.log")
+	"$COMMON/build-kernel.sh" "$TREE" "$MUTANT_OUT" || die "mutant $n does not build"
+	if [[ $expected == selftest:* ]]; then
+		local rc=0
+		"$COMMON/vm-run.sh" --disks --timeout 900 "$MUTANT_OUT" selftest/gup_longterm.sh "$log" \
+			>"$log/vm-run.log" 2>&1 || rc=$?
+		if [ "$rc" -eq 2 ] && grep -q 'hung' "$log/vm-run.log"; then
+			failing=hang
+		else
+			failing=$("$TOP/selftest/tap.sh" failures "$log/output.log")
+		fi
+		expected=${expected#selftest:}
+	else
+		# No test script: the suite runs at boot, the guest then stops.
+		"$COMMON/vm-run.sh" "$MUTANT_OUT" none "$log" >/dev/null 2>&1 || true
+		grep -q '# Subtest: gup_longterm' "$log/console.log" ||
+			die "mutant $n: the suite did not run"
+		# Parameters are indented by 8 spaces, cases by 4.
+		failing=$(sed -n 's/^\(        \|    \)not ok [0-9]* //p' "$log/console.log")
+	fi
 	printf '%2d %s: %s\n    failing: %s\n' "$n" "$file" \
 		"$(grep -E '^[-+][^-+]' "$log/mutant.diff" | sed 's/^\(.\)[[:space:]]*/\1 /' | paste -sd ' ')" \
 		"$(if [ -n "$failing" ]; then echo "$failing" | paste -sd ';' | sed 's/;/; /g'; else echo none; fi)"
@@ -62,12 +92,13 @@ run_mutant() {
 
 main() {
 	[ -d "$TREE/.git" ] || die "no $TREE: run make check first"
-	git -C "$TREE" diff --quiet -- mm/ || die "$TREE/mm has local changes: not touching it"
+	git -C "$TREE" diff --quiet -- mm/ include/ || die "$TREE has local changes: not touching it"
 	[ -d "$MUTANT_OUT" ] || cp -a "$OUT/patched" "$MUTANT_OUT"
 	trap restore_tree EXIT
 	local i=0 entry file script expected passed=0 failed=0
 	for entry in "${MUTANTS[@]}"; do
 		i=$((i + 1))
+		[ $# -eq 0 ] || [[ " $* " == *" $i "* ]] || continue
 		IFS='@' read -r file script expected <<<"$entry"
 		if run_mutant "$i" "$file" "$script" "$expected"; then
 			passed=$((passed + 1))

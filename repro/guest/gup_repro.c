@@ -97,6 +97,42 @@ static long gup_repro_pin(struct gup_repro *gr,
 	return 0;
 }
 
+static long gup_repro_count(const struct gup_repro_pin __user *uarg)
+{
+	unsigned int gup_flags = FOLL_WRITE;
+	struct gup_repro_pin arg;
+	unsigned long nr_pages;
+	struct page **pages;
+	long pinned;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if ((arg.flags & ~(GUP_REPRO_LONGTERM | GUP_REPRO_FAST)) || arg.reserved)
+		return -EINVAL;
+	if (!arg.len || !PAGE_ALIGNED(arg.addr) || !PAGE_ALIGNED(arg.len))
+		return -EINVAL;
+	nr_pages = arg.len >> PAGE_SHIFT;
+	if (nr_pages > GUP_REPRO_MAX_PAGES)
+		return -E2BIG;
+	if (arg.flags & GUP_REPRO_LONGTERM)
+		gup_flags |= FOLL_LONGTERM;
+
+	pages = kcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	if (arg.flags & GUP_REPRO_FAST) {
+		pinned = pin_user_pages_fast(arg.addr, nr_pages, gup_flags, pages);
+	} else {
+		mmap_read_lock(current->mm);
+		pinned = pin_user_pages(arg.addr, nr_pages, gup_flags, pages, NULL);
+		mmap_read_unlock(current->mm);
+	}
+	if (pinned > 0)
+		unpin_user_pages(pages, pinned);
+	kfree(pages);
+	return pinned;
+}
+
 /* DMA: write through the kernel's mapping, dirty nothing. */
 static long gup_repro_device_write(struct gup_repro *gr,
 				   const struct gup_repro_fill __user *uarg)
@@ -152,6 +188,9 @@ static long gup_repro_ioctl(struct file *file, unsigned int cmd,
 		break;
 	case GUP_REPRO_DIRTY_UNLOCKED:
 		ret = gup_repro_dirty_unlocked(gr);
+		break;
+	case GUP_REPRO_COUNT:
+		ret = gup_repro_count(uarg);
 		break;
 	case GUP_REPRO_UNPIN:
 		ret = -EINVAL;

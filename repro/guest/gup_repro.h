@@ -11,6 +11,7 @@
 
 /* struct gup_repro_pin.flags */
 #define GUP_REPRO_LONGTERM	0x1
+#define GUP_REPRO_FAST		0x2	/* GUP_REPRO_COUNT: pin_user_pages_fast() */
 
 struct gup_repro_pin {
 	__u64 addr;	/* page aligned */
@@ -32,5 +33,11 @@ struct gup_repro_fill {
 #define GUP_REPRO_DIRTY_UNLOCKED	_IO('G', 0x42)
 /* unpin_user_pages_dirty_lock(..., true) */
 #define GUP_REPRO_UNPIN		_IO('G', 0x43)
+/*
+ * Pin [addr, addr + len) for writing in one call, return the number of pages
+ * that call pinned (or -errno) and unpin them at once: what a caller that
+ * accepts a partial pin sees.
+ */
+#define GUP_REPRO_COUNT		_IOW('G', 0x44, struct gup_repro_pin)
 
 #endif /* GUP_REPRO_H */

@@ -14,6 +14,10 @@
  *                    set_page_dirty() without the page lock (ext4 warns),
  *                    unpin, fsync
  *   control FILE     no pin: user space writes 'C' through the mapping
+ *   partial FILE     NR_PAGES of anonymous memory followed by NR_PAGES of
+ *                    FILE (created) mapped MAP_SHARED, all written: how many
+ *                    pages does one long-term write pin of the whole range
+ *                    get, through pin_user_pages() and pin_user_pages_fast()?
  *   read FILE        which pattern the file holds on disk
  *
  * Patterns: 'A' is written through the mapping and synced before the pin
@@ -106,6 +110,17 @@ static char read_disk(void)
 			c = '?';
 	free(buf);
 	return c;
+}
+
+/* The pattern the application sees through its mapping: one byte or '?'. */
+static char map_pattern(const char *map)
+{
+	size_t i;
+
+	for (i = 1; i < len; i++)
+		if (map[i] != map[0])
+			return '?';
+	return map[0];
 }
 
 static const char *describe(char c, char new)
@@ -235,7 +250,7 @@ static void pinned_write(int longterm)
 	dev = pin_clean_and_write(longterm, &fd, &map);
 	if (dev < 0)
 		return;
-	printf("mapping: %s\n", describe(map[0], DEVICE_NEW));
+	printf("mapping: %s\n", describe(map_pattern(map), DEVICE_NEW));
 	print_fsync("fsync", fd);
 	printf("odirect-after-fsync: %s\n", describe(read_disk(), DEVICE_NEW));
 	hold(dev);
@@ -249,6 +264,7 @@ static void dirty_warn(int longterm)
 	dev = pin_clean_and_write(longterm, &fd, &map);
 	if (dev < 0)
 		return;
+	printf("mapping: %s\n", describe(map_pattern(map), DEVICE_NEW));
 	device_ioctl(dev, GUP_REPRO_DIRTY_UNLOCKED, NULL, "DIRTY_UNLOCKED");
 	printf("dirty-unlocked: done\n");
 	device_ioctl(dev, GUP_REPRO_UNPIN, NULL, "UNPIN");
@@ -269,9 +285,54 @@ static void control(int longterm __attribute__((unused)))
 	print_fsync("fsync-before-device", fd);
 	memset(map, USER_NEW, len);
 	printf("user-write: %c\n", USER_NEW);
+	printf("mapping: %s\n", describe(map_pattern(map), USER_NEW));
 	print_fsync("fsync", fd);
 	printf("odirect-after-fsync: %s\n", describe(read_disk(), USER_NEW));
 	printf("holding: none\n");
+}
+
+/* partial */
+static void partial(int longterm __attribute__((unused)))
+{
+	static const struct { const char *name; __u32 flags; } calls[] = {
+		{ "slow", GUP_REPRO_LONGTERM },
+		{ "fast", GUP_REPRO_LONGTERM | GUP_REPRO_FAST },
+	};
+	char *area;
+	size_t i;
+	int fd, dev;
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, len))
+		die("create %s: %s", path, strerror(errno));
+	area = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED ||
+	    mmap(area + len, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 fd, 0) == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	/* Fault everything in writable, so that GUP-fast finds the PTEs. */
+	memset(area, OLD, 2 * len);
+	dev = open(DEBUGFS_FILE, O_RDWR);
+	if (dev < 0)
+		die("open %s: %s (is gup_repro loaded?)", DEBUGFS_FILE,
+		    strerror(errno));
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		struct gup_repro_pin arg = {
+			.addr = (unsigned long)area,
+			.len = 2 * len,
+			.flags = calls[i].flags,
+		};
+		int ret = ioctl(dev, GUP_REPRO_COUNT, &arg);
+
+		if (ret < 0)
+			printf("partial-%s: refused (%s)\n", calls[i].name,
+			       errname(errno));
+		else
+			printf("partial-%s: %d of %zu\n", calls[i].name, ret,
+			       2 * len / (size_t)sysconf(_SC_PAGESIZE));
+	}
+	close(dev);
 }
 
 static void read_back(int longterm __attribute__((unused)))
@@ -282,7 +343,7 @@ static void read_back(int longterm __attribute__((unused)))
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: repro longterm|shortterm|control|read FILE\n"
+		"usage: repro longterm|shortterm|control|partial|read FILE\n"
 		"       repro dirty-warn FILE [shortterm]\n");
 	exit(2);
 }
@@ -296,6 +357,7 @@ static const struct {
 	{ "shortterm", pinned_write, 0 },
 	{ "dirty-warn", dirty_warn, 1 },
 	{ "control", control, 0 },
+	{ "partial", partial, 1 },
 	{ "read", read_back, 0 },
 };
 

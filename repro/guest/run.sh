@@ -1,5 +1,5 @@
 #!/bin/sh
-# Guest, second boot of a repro run (scripts/repro.sh): load the gup_repro
+# Guest, second boot of a repro run (repro/repro.sh): load the gup_repro
 # module built for this kernel, run "repro MODE" on the test file, report, and
 # cut the power (sysrq b, and qemu runs with -no-reboot) while repro's pin,
 # if it left one, is still held. Kernel command line:
@@ -15,10 +15,12 @@ mode=$(param mode)
 pin=$(param pin)
 # Both modules say 6.1.192+ and the kernel has no CONFIG_MODVERSIONS: insmod
 # would load either one, so the host says which kernel this is.
-if ! insmod "/tests/gup_repro-$kernel.ko"; then
-	echo "error: cannot load /tests/gup_repro-$kernel.ko (repro.kernel=$kernel)"
+if ! insmod "/tests/bin/gup_repro-$kernel.ko"; then
+	echo "error: cannot load /tests/bin/gup_repro-$kernel.ko (repro.kernel=$kernel)"
 	exit 1
 fi
+# unsafe: a long-term pin, with vm.gup_longterm_file_write=1 on the command line.
+[ "$mode" = unsafe ] && mode=longterm
 # shellcheck disable=SC2086 # $pin is empty or one word
 repro "$mode" "/mnt/$fs/repro.dat" $pin
 echo "bench-exit: $?"

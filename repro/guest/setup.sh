@@ -1,5 +1,5 @@
 #!/bin/sh
-# Guest, first boot of a repro run (scripts/repro.sh): create the test file on
+# Guest, first boot of a repro run (repro/repro.sh): create the test file on
 # the file system named by repro.fs= on the kernel command line. /init then
 # syncs and unmounts cleanly, so the file is on disk before the boot that
 # cuts the power.

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# clients.sh [--assert] [KERNEL...]: what the real long-term pinners do with
+# each kind of memory, on the base and the patched kernel (default: both),
+# driven by their own user-space stacks (clients/guest/run.sh), on the test
+# kernels (build/out/KERNEL, which clients/clients.config is part of): boots
+# each once and prints one table:
+#   client | memory | access | base | patched | expected | note
+# where "expected" is the rule as mainline Linux applies it: a long-term
+# write pin of a MAP_SHARED mapping of a file that needs dirty tracking
+# (ext4, xfs, ramfs here) is refused with EFAULT, a write pin of a read-only
+# mapping too, everything else is granted.
+# --assert: exit non-zero unless every positive control passed on both
+# kernels, the patched kernel gives the expected result in every row, and
+# the base kernel the one clients/base-results records.
+# shellcheck source=../common/lib.sh
+. "$(dirname "$0")/../common/lib.sh"
+
+# rows KERNEL: "client | memory | access | result" of KERNEL's run.
+rows() {
+	sed -n 's/^row: //p' "$RUNS/$1/clients/output.log"
+}
+
+# run_kernel KERNEL: two boots, on the usual machine (RDMA, io_uring,
+# AF_XDP, V4L2) and on the one with an IOMMU (VFIO).
+run_kernel() {
+	local kernel=$1 dir=$RUNS/$1/clients rc=0
+	[ -f "$OUT/$kernel/$KERNEL_IMAGE" ] || die "the $kernel kernel is not built (make check builds it)"
+	say "real clients on the $kernel kernel"
+	"$COMMON/vm-run.sh" --disks --timeout 900 "$OUT/$kernel" clients/run.sh "$dir" || rc=$?
+	"$COMMON/vm-run.sh" --disks --iommu --timeout 900 "$OUT/$kernel" clients/vfio.sh "$dir/vfio" ||
+		rc=$?
+	cat "$dir/vfio/output.log" >>"$dir/output.log" 2>/dev/null || true
+	grep '^control: ' "$dir/output.log" | sed "s/^/    $kernel: /" || true
+	return $rc
+}
+
+# The table: base and patched results side by side, the rule, and a note
+# on each difference.
+table() {
+	awk -F' [|] ' '
+		function expected(mem, access) {
+			if (access ~ /^write/ && (mem ~ /MAP_SHARED$/ && mem !~ /^(memfd|tmpfs)/ || mem ~ /PROT_READ/))
+				return "refused: EFAULT"
+			return "granted"
+		}
+		FNR == 1 { file++ }
+		{
+			key = $1 " | " $2 " | " $3
+			if (!(key in seen)) { seen[key] = 1; order[++n] = key; c[key] = $1; m[key] = $2; a[key] = $3 }
+			res[key, file] = $4
+		}
+		END {
+			fmt = "%-13s %-26s %-20s %-20s %-20s %-16s %s\n"
+			printf fmt, "client", "memory", "access", "base", "patched", "expected", "note"
+			for (i = 1; i <= n; i++) {
+				k = order[i]
+				b = (k, 1) in res ? res[k, 1] : "-"
+				p = (k, 2) in res ? res[k, 2] : "-"
+				e = expected(m[k], a[k])
+				note = ""
+				if (p != e)
+					note = "DIFFERS FROM MAINLINE"
+				else if (b == "-")
+					note = "(no base result)"
+				else if (b != p && b == "granted")
+					note = "the bug, fixed"
+				else if (b ~ /EOPNOTSUPP/)
+					note = "io_uring defers to GUP"
+				else if (b != p)
+					note = "read-only pin, no FOLL_FORCE"
+				printf fmt, c[k], m[k], a[k], b, p, e, note
+			}
+		}' "$@"
+}
+
+assert_results() {
+	local rc=0 kernel
+	for kernel in "${kernels[@]}"; do
+		if ! grep -q '^control: ' "$RUNS/$kernel/clients/output.log" ||
+		   grep -q '^control: .*FAILED' "$RUNS/$kernel/clients/output.log"; then
+			echo "assert failed: a positive control failed or did not run on $kernel" >&2
+			rc=1
+		fi
+	done
+	if table "$RUNS"/{base,patched}/clients/rows | grep 'DIFFERS FROM MAINLINE'; then
+		echo "assert failed: the patched kernel differs from the rule in the rows above" >&2
+		rc=1
+	fi
+	diff -u --label clients/base-results --label base <(grep -v '^#' "$TOP/clients/base-results") \
+		"$RUNS/base/clients/rows" >&2 || { echo "assert failed: the base kernel changed" >&2; rc=1; }
+	[ "$rc" -eq 0 ] && echo "assert: every client as expected"
+	return $rc
+}
+
+main() {
+	local assert=0 kernel rc=0
+	kernels=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--assert) assert=1 ;;
+		base | patched) kernels+=("$1") ;;
+		*) die "usage: clients.sh [--assert] [base] [patched]" ;;
+		esac
+		shift
+	done
+	[ ${#kernels[@]} -gt 0 ] || kernels=(base patched)
+	[ "$GUEST_ARCH" = x86_64 ] || die "the real clients run on x86_64 guests only"
+	"$COMMON/initramfs.sh" "$PATCHED_TREE"
+	for kernel in "${kernels[@]}"; do
+		run_kernel "$kernel" || rc=1
+		mkdir -p "$RUNS/$kernel/clients"
+		rows "$kernel" >"$RUNS/$kernel/clients/rows" || true
+	done
+	echo
+	table "$RUNS"/{base,patched}/clients/rows
+	[ "$assert" -eq 0 ] || assert_results || rc=1
+	return $rc
+}
+
+main "$@"

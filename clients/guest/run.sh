@@ -1,0 +1,74 @@
+#!/bin/sh
+# Guest: the real long-term pinners of the clients table, each driven by its
+# own user-space stack (clients/guest/build.sh), printing "row:" lines:
+#   CLIENT | MEMORY | ACCESS | granted|refused: ERRNO
+# and, for each stack, a positive control: a real transfer in the same boot
+# ("control: NAME: ok|FAILED").
+export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
+export PATH="$PATH:/usr/bin:/usr/sbin"
+IP=/usr/sbin/ip
+RDMA=/usr/bin/rdma
+VDPA=/usr/sbin/vdpa
+rc=0
+
+control() {
+	name=$1
+	shift
+	if "$@" >"/tmp/control-$name.log" 2>&1; then
+		echo "control: $name: ok"
+	else
+		echo "control: $name: FAILED"
+		sed 's/^/    /' "/tmp/control-$name.log"
+		rc=1
+	fi
+}
+
+# The network the RDMA devices sit on: lo, and one dummy device with an IPv4
+# address for each (the RDMA connection manager picks the device by address;
+# one rxe device serves both ends of a connection through its loopback path).
+# (The dummy driver creates dummy0 at boot: these have names of their own.)
+$IP link set lo up
+n=0
+for net in rxenet siwnet; do
+	$IP link add $net type dummy && $IP addr add 10.0.$n.1/24 dev $net &&
+		$IP link set $net up || rc=1
+	n=$((n + 1))
+done
+$RDMA link add rxe0 type rxe netdev rxenet || rc=1
+$RDMA link add siw0 type siw netdev siwnet || rc=1
+$RDMA link
+
+# The GID index of rxe0's IPv4 address (there is no IPv6, so GID 0 is unusable).
+gid=
+for f in /sys/class/infiniband/rxe0/ports/1/gids/*; do
+	case $(cat "$f") in
+	0000:0000:0000:0000:0000:ffff:0a00:0001) gid=${f##*/} ;;
+	esac
+done
+echo "rxe0 IPv4 GID index: ${gid:-none}"
+
+rdma_reg rxe0 || rc=1
+rdma_reg siw0 || rc=1
+uring_reg || rc=1
+xdp_reg || rc=1
+v4l2_reg || rc=1
+# vhost-vdpa on the vdpa simulator's network device (vhost_vdpa binds it).
+if $VDPA dev add mgmtdev vdpasim_net name vdpa0 && [ -c /dev/vhost-vdpa-0 ]; then
+	vdpa_reg /dev/vhost-vdpa-0 || rc=1
+else
+	echo "error: no vhost-vdpa device"
+	rc=1
+fi
+
+# Positive controls: real data transfers over the same devices.
+ibv_rc_pingpong -d rxe0 -g "${gid:-1}" -n 10 >/tmp/pingpong-server.log 2>&1 &
+server=$!
+sleep 2
+control ibv_rc_pingpong-rxe ibv_rc_pingpong -d rxe0 -g "${gid:-1}" -n 10 127.0.0.1
+wait $server || { echo "control: ibv_rc_pingpong-rxe server: FAILED"; cat /tmp/pingpong-server.log; rc=1; }
+rping -s -a 10.0.1.1 -C 10 >/tmp/rping-server.log 2>&1 &
+server=$!
+sleep 2
+control rping-siw rping -c -a 10.0.1.1 -C 10 -v
+wait $server || { echo "control: rping-siw server: FAILED"; cat /tmp/rping-server.log; rc=1; }
+exit $rc

@@ -1,0 +1,39 @@
+# shellcheck shell=bash
+# The base kernel's own vm selftests (GUP, COW, the fault path), host side:
+# run on the base and the patched test kernel, they must give the same
+# results, the ones vmtests/expected records, with no kernel warning.
+# Sourced by common/check.sh (the quick set) and common/check-all.sh (all).
+
+# run_vmtests KERNEL SET: boot KERNEL's test kernel, run the selftests of
+# SET (quick or all); the results, "NAME: pass|fail|skip", in
+# $RUNS/KERNEL/vmtests-SET/results.
+run_vmtests() {
+	local kernel=$1 set=$2 dir=$RUNS/$1/vmtests-$2 rc=0
+	"$COMMON/vm-run.sh" --timeout 1500 --append "vmtests.set=$set" "$OUT/$kernel" \
+		vmtests/run.sh "$dir" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		echo "$kernel: the run failed (vm-run.sh exit $rc), see $dir"
+		return 1
+	fi
+	sed -n 's/^vmtest: \(.*\) (exit [0-9]*)$/\1/p' "$dir/output.log" >"$dir/results"
+}
+
+# expected_vmtests SET: vmtests/expected without comments, for SET.
+expected_vmtests() {
+	grep -v '^#' "$TOP/vmtests/expected" | if [ "$1" = quick ]; then grep -v '^\(userfaultfd\|khugepaged\)'; else cat; fi
+}
+
+# check_vmtests SET: base and patched give the results vmtests/expected
+# records.
+check_vmtests() {
+	local set=$1 kernel rc=0
+	for kernel in base patched; do
+		run_vmtests "$kernel" "$set" || { rc=1; continue; }
+		echo "== $kernel: $(grep -c ': pass$' "$RUNS/$kernel/vmtests-$set/results") passed," \
+			"$(grep -c ': fail$' "$RUNS/$kernel/vmtests-$set/results") failed," \
+			"$(grep -c ': skip$' "$RUNS/$kernel/vmtests-$set/results") skipped"
+		diff -u --label expected --label "$kernel" <(expected_vmtests "$set") \
+			"$RUNS/$kernel/vmtests-$set/results" || rc=1
+	done
+	return $rc
+}
