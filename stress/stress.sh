@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# stress.sh [--seconds N] [KERNEL...] (make stress): the series under the
+# kernel's own sanitizers. Builds a debug variant of the test kernel for the
+# base and the patched tree (stress/stress.config: KASAN, lockdep, RCU,
+# DEBUG_VM, DEBUG_VM_PGFLAGS, DEBUG_ATOMIC_SLEEP, DEBUG_LIST, swap) into
+# build/out/KERNEL-stress and boots each once with stress/guest/stress.sh:
+# the race stress for N seconds (default 300 per kernel), the gup_test
+# fuzzer, a data check across a remount; then checks the disks (e2fsck -fn,
+# xfs_repair -n). Prints the figures and fails on any kernel complaint
+# (KASAN, lockdep, DEBUG_VM, WARNING, BUG: vm-run.sh), a long-term write pin
+# of a shared ext4 or xfs file granted by the patched kernel, a fuzz call
+# that broke a valid one, a data or file system error.
+# shellcheck source=../common/lib.sh
+. "$(dirname "$0")/../common/lib.sh"
+
+declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE)
+
+run_kernel() {
+	local kernel=$1 seconds=$2 dir=$RUNS/$1-stress/stress rc=0 append fs
+	"$COMMON/build-kernel.sh" "${TREES[$kernel]}" "$OUT/$kernel-stress" \
+		"${TEST_FRAGMENTS[@]}" "$TOP/stress/stress.config" ||
+		die "the $kernel stress kernel does not build"
+	append="stress.seconds=$seconds"
+	# The base's gup_test hands any flags to GUP, which warns about some.
+	[ "$kernel" = base ] || append+=" stress.flags=any"
+	say "stress on the $kernel kernel ($seconds s of races, then 100000 fuzz calls)"
+	"$COMMON/vm-run.sh" --disks --timeout $((seconds + 1200)) --append "$append" \
+		"$OUT/$kernel-stress" stress/stress.sh "$dir" || rc=$?
+	grep -q 'KernelAddressSanitizer initialized' "$dir/console.log" ||
+		{ echo "error: KASAN is not on in the $kernel stress kernel" >&2; rc=1; }
+	for fs in ext4 xfs; do
+		if case $fs in
+			ext4) e2fsck -fn "$dir/ext4.img" ;;
+			xfs) xfs_repair -f -n "$dir/xfs.img" ;;
+			esac >"$dir/fsck-$fs.log" 2>&1; then
+			echo "fsck $fs: clean" >>"$dir/figures"
+		else
+			echo "fsck $fs: ERRORS (see $dir/fsck-$fs.log)" >>"$dir/figures"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
+# The figures of KERNEL's run.
+figures() {
+	local kernel=$1 dir=$RUNS/$1-stress/stress
+	echo "== $kernel"
+	sed -n 's/^race: //p; s/^fuzz: /fuzz: /p; s/^datacheck: /data: /p' "$dir/output.log" | sed 's/^/    /'
+	sed 's/^/    /' "$dir/figures" 2>/dev/null || true
+	echo "    kernel complaints (KASAN, lockdep, DEBUG_VM, WARNING, BUG): $(grep -cE 'WARNING:|BUG:|KASAN|possible circular locking|INFO: ' "$dir/console.log" || true)"
+}
+
+# The patched kernel granted no long-term write pin of a shared ext4 or xfs
+# file, whatever raced with it.
+check_rule() {
+	local bad
+	bad=$(sed -n 's/^race: \(ext4\|xfs\) MAP_SHARED | long-term read-write [a-z]* | attempts [0-9]*, granted \([0-9]*\),.*/\2/p' \
+		"$RUNS/patched-stress/stress/output.log" | paste -sd+ | bc)
+	[ "${bad:-x}" = 0 ] ||
+		{ echo "error: the patched kernel granted ${bad:-?} long-term write pins of shared ext4/xfs files" >&2; return 1; }
+}
+
+main() {
+	local seconds=300 kernel rc=0
+	kernels=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--seconds) seconds=${2:?--seconds needs a number}; shift ;;
+		base | patched) kernels+=("$1") ;;
+		*) die "usage: stress.sh [--seconds N] [base] [patched]" ;;
+		esac
+		shift
+	done
+	[ ${#kernels[@]} -gt 0 ] || kernels=(base patched)
+	need_packages e2fsprogs xfsprogs bc
+	"$COMMON/base.sh"
+	"$COMMON/tree.sh" "$PATCHED_TREE"
+	"$COMMON/initramfs.sh" "$PATCHED_TREE"
+	for kernel in "${kernels[@]}"; do
+		mkdir -p "$RUNS/$kernel-stress/stress"
+		: >"$RUNS/$kernel-stress/stress/figures"
+		run_kernel "$kernel" "$seconds" || rc=1
+	done
+	for kernel in "${kernels[@]}"; do
+		figures "$kernel"
+	done
+	if [[ " ${kernels[*]} " == *" patched "* ]]; then
+		check_rule || rc=1
+	fi
+	echo "took $((SECONDS / 60))m$((SECONDS % 60))s"
+	return $rc
+}
+
+main "$@"
