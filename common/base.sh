@@ -74,6 +74,10 @@ tarball() {
 commit_base() {
 	local version=$1
 	git -C "$BASE_TREE" init -q -b base
+	# No automatic gc: git would start one in the background after the
+	# commit below, and it packs and deletes the loose objects that the
+	# next clone of this tree (tree.sh) is copying.
+	git -C "$BASE_TREE" config gc.auto 0
 	# Debian's top-level .gitignore ignores everything ("/*"): force.
 	git -C "$BASE_TREE" add -f -A .
 	GIT_AUTHOR_NAME=base GIT_AUTHOR_EMAIL=base@localhost \

@@ -101,6 +101,7 @@ main() {
 	local new=$dir.new
 	rm -rf "$new"
 	git clone -q --no-checkout "$BASE_TREE" "$new"
+	git -C "$new" config gc.auto 0
 	git -C "$new" checkout -q -b series base
 	git -C "$new" config user.name "${author% <*}"
 	email=${author##*<}
