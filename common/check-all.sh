@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # check-all.sh (make check-all, after make check): the series beyond x86_64.
+# - every patch builds into a whole test kernel (make check: the touched
+#   objects of every patch, the whole kernel of the last);
 # - the objects it touches, built with Debian's cross compilers for arm64,
 #   i386, powerpc (the only one with hugepd, so the only build of
 #   gup_hugepte()) and UML (no CONFIG_HAVE_FAST_GUP);
@@ -141,6 +143,18 @@ no_read_only() {
 		<("$TOP/selftest/tap.sh" outcomes "$dir/output.log")
 }
 
+# Every patch builds into a whole kernel (make check builds, for each patch
+# but the last, only the objects of the files the series touches).
+build_each_patch_whole() {
+	local commit
+	for commit in $(git -C "$TREE" rev-list --reverse base..series); do
+		echo "== $(git -C "$TREE" log -1 --format=%s "$commit")"
+		git -C "$TREE" checkout -q "$commit"
+		"$COMMON/build-kernel.sh" "$TREE" "$OUT/patched" || { git -C "$TREE" checkout -q series; return 1; }
+	done
+	git -C "$TREE" checkout -q series
+}
+
 # The KUnit suite the way KUnit users run it: kunit.py run, UML.
 uml_kunit() {
 	python3 "$TREE/tools/testing/kunit/kunit.py" run --build_dir="$OUT/kunit-uml" \
@@ -153,6 +167,7 @@ main() {
 	need_packages python3
 	mkdir -p "$LOGS"
 	local build
+	step "every patch builds in turn, the whole x86_64 test kernel" build_each_patch_whole
 	for build in "${CROSS_BUILDS[@]}"; do
 		# shellcheck disable=SC2086 # the fields of one table row
 		set -- $build

@@ -66,14 +66,36 @@ build_driver_objects() {
 # Every commit of the series builds (the last one is the patched kernel),
 # and so do the hardware drivers' objects it touches.
 build_each_patch() {
-	local commit
+	local commit last objects
+	last=$(git -C "$PATCHED_TREE" rev-parse series)
 	for commit in $(git -C "$PATCHED_TREE" rev-list --reverse base..series); do
 		echo "== $(git -C "$PATCHED_TREE" log -1 --format=%s "$commit")"
 		git -C "$PATCHED_TREE" checkout -q "$commit"
-		"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/patched" || return 1
+		if [ "$commit" = "$last" ]; then
+			"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/patched" || return 1
+		else
+			objects=$(series_objects "$commit")
+			echo "objects: $objects"
+			# shellcheck disable=SC2086 # a list of objects
+			TARGETS=$objects "$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/patched" || return 1
+		fi
 		build_driver_objects "$PATCHED_TREE" "$OUT/objects-patched" || return 1
 	done
 	git -C "$PATCHED_TREE" checkout -q series
+}
+
+# series_objects COMMIT: the objects of the test kernel built from C files
+# the series touches, those that exist at COMMIT (the hardware drivers'
+# are build_driver_objects' job).
+series_objects() {
+	local file objects=()
+	for file in $(git -C "$PATCHED_TREE" diff --name-only base..series -- '*.c'); do
+		case $file in
+		tools/* | drivers/infiniband/hw/*) continue ;;
+		esac
+		git -C "$PATCHED_TREE" cat-file -e "$1:$file" 2>/dev/null && objects+=("${file%.c}.o")
+	done
+	echo "${objects[*]}"
 }
 
 # The objects the series touches: sparse (C=2) and W=1 must not report
@@ -122,9 +144,71 @@ check_rst() {
 	done
 }
 
+# The VM runs take one core each (TCG runs the one-CPU guest in one host
+# thread): two lanes use both. Each runs its steps in order and records
+# their verdicts (lane_step); report_lane prints and counts them as step
+# would. Lane A holds every step that repacks the initramfs (the clients',
+# the reproducer's programs), which initramfs.sh replaces in one rename, so
+# that lane B's VMs always start from a whole one.
+lane_a() {
+	lane_step "patched kernel: gup_longterm passes on ext4, xfs, ramfs" check_patched_gup_longterm
+	lane_step "patched kernel: KUnit suite gup_longterm passes" check_kunit
+	lane_step "real clients (RDMA, io_uring, AF_XDP, V4L2, vhost-vdpa, VFIO): patched as mainline, base as recorded" \
+		"$TOP/clients/clients.sh" --assert
+	lane_step "reproducer: base loses fsync()ed data under a long-term pin, patched refuses the pin" \
+		"$TOP/repro/repro.sh" --assert
+}
+
+lane_b() {
+	lane_step "base kernel: gup_longterm catches the bug" check_base_gup_longterm
+	lane_step "patched kernel: 100000 refusals for an unprivileged process, counted, log bounded" \
+		check_refusal_flood
+	lane_step "the base's own vm selftests: the same results on base and patched (quick set)" \
+		check_vmtests quick
+	lane_step "benchmark smoke run (make bench, short)" check_bench_smoke
+}
+
+# lane_step NAME COMMAND...: run COMMAND with its output in NAME's log, and
+# append its verdict to the lane's verdicts file ("PASS|FAIL NAME").
+lane_step() {
+	local name=$1 log verdicts
+	shift
+	verdicts=$LOGS/lane-$(case ${FUNCNAME[1]} in lane_a) echo a ;; *) echo b ;; esac).verdicts
+	log=$(step_log "$name")
+	echo "$(date +%T) $name"
+	if ("$@") >"$log" 2>&1; then
+		printf 'PASS\t%s\n' "$name" >>"$verdicts"
+	else
+		printf 'FAIL\t%s\n' "$name" >>"$verdicts"
+	fi
+}
+
+# report_lane VERDICTS STEPS: print and count a lane's verdicts; a lane
+# that recorded fewer than its STEPS steps stopped early, which fails.
+report_lane() {
+	local verdict name n=0
+	[ -f "$1" ] || : >"$1"
+	while IFS=$'\t' read -r verdict name; do
+		if [ "$verdict" = PASS ]; then
+			passed=$((passed + 1))
+			echo "PASS: $name"
+		else
+			failed=$((failed + 1))
+			echo "FAIL: $name (log: $(step_log "$name"))"
+			tail -15 "$(step_log "$name")" | sed 's/^/    /'
+		fi
+		n=$((n + 1))
+	done <"$1"
+	if [ "$n" -lt "$2" ]; then
+		failed=$((failed + 1))
+		echo "FAIL: a lane stopped after $n of its $2 steps (log: ${1%.verdicts}.log)"
+	fi
+}
+
 main() {
 	need_packages "${HOST_PACKAGES[@]}" "$QEMU_PACKAGE"
 	mkdir -p "$LOGS"
+	rm -f "$LOGS"/lane-?.verdicts
 	step "bench scripts pass shellcheck" check_shell_scripts
 	step --fatal "base: Debian $BASE_PACKAGE as one commit" "$COMMON/base.sh"
 	step "base: the version base.conf records, the cover letter's base-commit" check_base_record
@@ -138,18 +222,15 @@ main() {
 	step "sparse and W=1: no new warnings in the touched objects" check_static_analysis
 	step "kernel-doc on new functions" check_kernel_doc
 	step "documentation parses as reStructuredText" check_rst
-	step "patched kernel: gup_longterm passes on ext4, xfs, ramfs" check_patched_gup_longterm
-	step "patched kernel: KUnit suite gup_longterm passes" check_kunit
-	step "patched kernel: 100000 refusals for an unprivileged process, counted, log bounded" \
-		check_refusal_flood
-	step "base kernel: gup_longterm catches the bug" check_base_gup_longterm
-	step "the base's own vm selftests: the same results on base and patched (quick set)" \
-		check_vmtests quick
-	step "real clients (RDMA, io_uring, AF_XDP, V4L2): patched as mainline, base as recorded" \
-		"$TOP/clients/clients.sh" --assert
-	step "benchmark smoke run (make bench, short)" check_bench_smoke
-	step "reproducer: base loses fsync()ed data under a long-term pin, patched refuses the pin" \
-		"$TOP/repro/repro.sh" --assert
+	say "the VM runs, in two lanes at the same time (verdicts when both are done)"
+	lane_a >"$LOGS/lane-a.log" 2>&1 &
+	local a=$!
+	lane_b >"$LOGS/lane-b.log" 2>&1 &
+	local b=$!
+	wait "$a" || true
+	wait "$b" || true
+	report_lane "$LOGS/lane-a.verdicts" 4
+	report_lane "$LOGS/lane-b.verdicts" 4
 	echo
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

@@ -59,7 +59,10 @@ pack() {
 		mkdir -p "$stage/tests/$feature"
 		find "$dir" -maxdepth 1 -name '*.sh' ! -name build.sh -exec cp {} "$stage/tests/$feature/" \;
 	done
-	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$INITRD"
+	# Replaced in one rename: a VM of make check's other lane may be
+	# starting and reading it.
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$INITRD.new"
+	mv "$INITRD.new" "$INITRD"
 }
 
 main() {

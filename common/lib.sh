@@ -125,6 +125,11 @@ check_build_dir() {
 # and report the result in $passed / $failed (make check, make check-all).
 # A --fatal step is one the later steps cannot do without: when it fails,
 # stop there and say so.
+# step_log NAME: the log file of the step NAME.
+step_log() {
+	echo "$LOGS/$(printf %s "$1" | tr -c 'A-Za-z0-9._-' '_').log"
+}
+
 step() {
 	local fatal=0 name log
 	if [ "$1" = --fatal ]; then
@@ -133,7 +138,7 @@ step() {
 	fi
 	name=$1
 	shift
-	log=$LOGS/$(printf %s "$name" | tr -c 'A-Za-z0-9._-' '_').log
+	log=$(step_log "$name")
 	rm -f "$log"
 	if "$@" >"$log" 2>&1; then
 		passed=$((passed + 1))
