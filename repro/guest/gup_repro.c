@@ -51,28 +51,43 @@ static void gup_repro_unpin(struct gup_repro *gr)
 	gr->nr_pages = 0;
 }
 
+/*
+ * Copy and check a pin request (@allowed: the flags this ioctl takes); give
+ * its number of pages and the GUP flags it asks for.
+ */
+static long gup_repro_get_arg(const struct gup_repro_pin __user *uarg,
+			      unsigned int allowed, struct gup_repro_pin *arg,
+			      unsigned long *nr_pages, unsigned int *gup_flags)
+{
+	if (copy_from_user(arg, uarg, sizeof(*arg)))
+		return -EFAULT;
+	if ((arg->flags & ~allowed) || arg->reserved)
+		return -EINVAL;
+	if (!arg->len || !PAGE_ALIGNED(arg->addr) || !PAGE_ALIGNED(arg->len))
+		return -EINVAL;
+	*nr_pages = arg->len >> PAGE_SHIFT;
+	if (*nr_pages > GUP_REPRO_MAX_PAGES)
+		return -E2BIG;
+	*gup_flags = FOLL_WRITE;
+	if (arg->flags & GUP_REPRO_LONGTERM)
+		*gup_flags |= FOLL_LONGTERM;
+	return 0;
+}
+
 static long gup_repro_pin(struct gup_repro *gr,
 			  const struct gup_repro_pin __user *uarg)
 {
-	unsigned int gup_flags = FOLL_WRITE;
+	unsigned int gup_flags;
 	struct gup_repro_pin arg;
 	unsigned long nr_pages;
 	struct page **pages;
 	long pinned;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if ((arg.flags & ~GUP_REPRO_LONGTERM) || arg.reserved)
-		return -EINVAL;
-	if (!arg.len || !PAGE_ALIGNED(arg.addr) || !PAGE_ALIGNED(arg.len))
-		return -EINVAL;
-	nr_pages = arg.len >> PAGE_SHIFT;
-	if (nr_pages > GUP_REPRO_MAX_PAGES)
-		return -E2BIG;
+	pinned = gup_repro_get_arg(uarg, GUP_REPRO_LONGTERM, &arg, &nr_pages, &gup_flags);
+	if (pinned)
+		return pinned;
 	if (gr->pages)
 		return -EBUSY;
-	if (arg.flags & GUP_REPRO_LONGTERM)
-		gup_flags |= FOLL_LONGTERM;
 
 	pages = kcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
@@ -99,23 +114,16 @@ static long gup_repro_pin(struct gup_repro *gr,
 
 static long gup_repro_count(const struct gup_repro_pin __user *uarg)
 {
-	unsigned int gup_flags = FOLL_WRITE;
+	unsigned int gup_flags;
 	struct gup_repro_pin arg;
 	unsigned long nr_pages;
 	struct page **pages;
 	long pinned;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if ((arg.flags & ~(GUP_REPRO_LONGTERM | GUP_REPRO_FAST)) || arg.reserved)
-		return -EINVAL;
-	if (!arg.len || !PAGE_ALIGNED(arg.addr) || !PAGE_ALIGNED(arg.len))
-		return -EINVAL;
-	nr_pages = arg.len >> PAGE_SHIFT;
-	if (nr_pages > GUP_REPRO_MAX_PAGES)
-		return -E2BIG;
-	if (arg.flags & GUP_REPRO_LONGTERM)
-		gup_flags |= FOLL_LONGTERM;
+	pinned = gup_repro_get_arg(uarg, GUP_REPRO_LONGTERM | GUP_REPRO_FAST, &arg,
+				   &nr_pages, &gup_flags);
+	if (pinned)
+		return pinned;
 
 	pages = kcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
