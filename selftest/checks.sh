@@ -56,11 +56,24 @@ base_skips() {
 }
 
 # in_section FS: the lines of standard input (test names, or "name | what")
-# that belong in FS's section of the output: the cases of FS's own file, and
-# those that do not depend on the directory's file system, which run in
-# every section.
+# that belong in FS's section of the output, once each: the cases of FS's
+# own file, those that do not depend on the directory's file system, which
+# run in every section, and those of a line "[FS...] name" that names FS.
 in_section() {
-	awk -v fs="$1" '$0 ~ "^" fs " file" || $0 !~ /^(ext4|xfs|ramfs) file/'
+	awk -v fs="$1" '
+		/^\[/ {
+			end = index($0, "] ")
+			if (index(" " substr($0, 2, end - 2) " ", " " fs " "))
+				name = substr($0, end + 2)
+			else
+				next
+		}
+		!/^\[/ {
+			if ($0 !~ "^" fs " file" && $0 ~ /^(ext4|xfs|ramfs) file/)
+				next
+			name = $0
+		}
+		!seen[name]++ { print name }'
 }
 
 # check_counts LOG FAILURES SKIPS: in every file system's section, the plan
