@@ -63,30 +63,34 @@ build_driver_objects() {
 		"${TEST_FRAGMENTS[@]}" "$COMMON/configs/objects.config"
 }
 
-# Every commit of the series builds (the last one is the patched kernel),
-# and so do the hardware drivers' objects it touches.
+# Every commit of the series builds (the last one is the patched kernel):
+# before the last, the objects of the C files the series touches and the
+# hardware drivers' objects, in one make run per commit with the drivers'
+# configuration (a superset of the test kernel's); at the last, the whole
+# test kernel and the drivers' objects. (make check-all builds the whole
+# kernel at every commit.)
 build_each_patch() {
 	local commit last objects
 	last=$(git -C "$PATCHED_TREE" rev-parse series)
 	for commit in $(git -C "$PATCHED_TREE" rev-list --reverse base..series); do
 		echo "== $(git -C "$PATCHED_TREE" log -1 --format=%s "$commit")"
 		git -C "$PATCHED_TREE" checkout -q "$commit"
+		objects=""
 		if [ "$commit" = "$last" ]; then
 			"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/patched" || return 1
 		else
 			objects=$(series_objects "$commit")
 			echo "objects: $objects"
-			# shellcheck disable=SC2086 # a list of objects
-			TARGETS=$objects "$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/patched" || return 1
 		fi
-		build_driver_objects "$PATCHED_TREE" "$OUT/objects-patched" || return 1
+		TARGETS="$objects ${DRIVER_OBJECTS[*]}" "$COMMON/build-kernel.sh" "$PATCHED_TREE" \
+			"$OUT/objects-patched" "${TEST_FRAGMENTS[@]}" "$COMMON/configs/objects.config" || return 1
 	done
 	git -C "$PATCHED_TREE" checkout -q series
 }
 
 # series_objects COMMIT: the objects of the test kernel built from C files
 # the series touches, those that exist at COMMIT and are built on their own
-# (the hardware drivers' are build_driver_objects' job).
+# (the hardware drivers' are listed in DRIVER_OBJECTS).
 series_objects() {
 	local file objects=()
 	for file in $(git -C "$PATCHED_TREE" diff --name-only base..series -- '*.c'); do
@@ -150,20 +154,23 @@ check_rst() {
 }
 
 # The VM runs take one core each (TCG runs the one-CPU guest in one host
-# thread): two lanes use both. Each runs its steps in order and records
+# thread): two lanes use both, about as long as each other (the reproducer,
+# the longest, is split by kernel). Each runs its steps in order and records
 # their verdicts (lane_step); report_lane prints and counts them as step
-# would. Lane A holds every step that repacks the initramfs (the clients',
-# the reproducer's programs), which initramfs.sh replaces in one rename, so
-# that lane B's VMs always start from a whole one.
+# would. Only lane A repacks the initramfs (the clients' step), which
+# initramfs.sh replaces in one rename, so that lane B's VMs always start
+# from a whole one; the reproducer's programs are packed before the lanes.
+LANE_A_STEPS=4
 lane_a() {
 	lane_step "patched kernel: gup_longterm passes on ext4, xfs, ramfs" check_patched_gup_longterm
 	lane_step "patched kernel: KUnit suite gup_longterm passes" check_kunit
 	lane_step "real clients (RDMA, io_uring, AF_XDP, V4L2, vhost-vdpa, VFIO): patched as mainline, base as recorded" \
 		"$TOP/clients/clients.sh" --assert
-	lane_step "reproducer: base loses fsync()ed data under a long-term pin, patched refuses the pin" \
-		"$TOP/repro/repro.sh" --assert
+	lane_step "reproducer, base kernel: fsync()ed data lost under a long-term pin, on ext4 and xfs" \
+		"$TOP/repro/repro.sh" --assert --no-build base
 }
 
+LANE_B_STEPS=5
 lane_b() {
 	lane_step "base kernel: gup_longterm catches the bug" check_base_gup_longterm
 	lane_step "patched kernel: 100000 refusals for an unprivileged process, counted, log bounded" \
@@ -171,35 +178,35 @@ lane_b() {
 	lane_step "the base's own vm selftests: the same results on base and patched (quick set)" \
 		check_vmtests quick
 	lane_step "benchmark smoke run (make bench, short)" check_bench_smoke
+	lane_step "reproducer, patched kernel: the long-term pin refused, the way back as documented, short-term pins unchanged" \
+		"$TOP/repro/repro.sh" --assert --no-build patched
 }
 
 # lane_step NAME COMMAND...: run COMMAND with its output in NAME's log, and
-# append its verdict to the lane's verdicts file ("PASS|FAIL NAME").
+# append its verdict to the lane's verdicts file ("PASS|FAIL NAME TIME").
 lane_step() {
 	local name=$1 log verdicts
 	shift
 	verdicts=$LOGS/lane-$(case ${FUNCNAME[1]} in lane_a) echo a ;; *) echo b ;; esac).verdicts
 	log=$(step_log "$name")
 	echo "$(date +%T) $name"
-	if ("$@") >"$log" 2>&1; then
-		printf 'PASS\t%s\n' "$name" >>"$verdicts"
-	else
-		printf 'FAIL\t%s\n' "$name" >>"$verdicts"
-	fi
+	local start=$SECONDS verdict=FAIL
+	("$@") >"$log" 2>&1 && verdict=PASS
+	printf '%s\t%s\t%s\n' "$verdict" "$name" "$(since "$start")" >>"$verdicts"
 }
 
 # report_lane VERDICTS STEPS: print and count a lane's verdicts; a lane
 # that recorded fewer than its STEPS steps stopped early, which fails.
 report_lane() {
-	local verdict name n=0
+	local verdict name time n=0
 	[ -f "$1" ] || : >"$1"
-	while IFS=$'\t' read -r verdict name; do
+	while IFS=$'\t' read -r verdict name time; do
 		if [ "$verdict" = PASS ]; then
 			passed=$((passed + 1))
-			echo "PASS: $name"
+			echo "PASS: $name ($time)"
 		else
 			failed=$((failed + 1))
-			echo "FAIL: $name (log: $(step_log "$name"))"
+			echo "FAIL: $name ($time; log: $(step_log "$name"))"
 			tail -15 "$(step_log "$name")" | sed 's/^/    /'
 		fi
 		n=$((n + 1))
@@ -224,18 +231,22 @@ main() {
 		build_driver_objects "$BASE_TREE" "$OUT/objects-base"
 	step --fatal "every patch builds in turn" build_each_patch
 	step --fatal "guest programs and initramfs build" "$COMMON/initramfs.sh" "$PATCHED_TREE"
+	step --fatal "reproducer: the test module builds against both kernels, no warning" \
+		"$TOP/repro/repro.sh" --build
 	step "sparse and W=1: no new warnings in the touched objects" check_static_analysis
 	step "kernel-doc on new functions" check_kernel_doc
 	step "documentation parses as reStructuredText" check_rst
 	say "the VM runs, in two lanes at the same time (verdicts when both are done)"
+	local lanes=$SECONDS
 	lane_a >"$LOGS/lane-a.log" 2>&1 &
 	local a=$!
 	lane_b >"$LOGS/lane-b.log" 2>&1 &
 	local b=$!
 	wait "$a" || true
 	wait "$b" || true
-	report_lane "$LOGS/lane-a.verdicts" 4
-	report_lane "$LOGS/lane-b.verdicts" 4
+	report_lane "$LOGS/lane-a.verdicts" "$LANE_A_STEPS"
+	report_lane "$LOGS/lane-b.verdicts" "$LANE_B_STEPS"
+	echo "the VM lanes took $(since "$lanes"); make check took $(since 0)"
 	echo
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

@@ -130,6 +130,12 @@ step_log() {
 	echo "$LOGS/$(printf %s "$1" | tr -c 'A-Za-z0-9._-' '_').log"
 }
 
+# since START: the time since $SECONDS was START, as "NmSSs".
+since() {
+	local s=$((SECONDS - $1))
+	printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+
 step() {
 	local fatal=0 name log
 	if [ "$1" = --fatal ]; then
@@ -140,13 +146,14 @@ step() {
 	shift
 	log=$(step_log "$name")
 	rm -f "$log"
+	local start=$SECONDS
 	if "$@" >"$log" 2>&1; then
 		passed=$((passed + 1))
-		echo "PASS: $name"
+		echo "PASS: $name ($(since "$start"))"
 		return 0
 	fi
 	failed=$((failed + 1))
-	echo "FAIL: $name (log: $log)"
+	echo "FAIL: $name ($(since "$start"); log: $log)"
 	tail -15 "$log" | sed 's/^/    /'
 	if [ "$fatal" -eq 1 ]; then
 		echo

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# repro.sh [--assert] [--runs N] [KERNEL...]: reproduce the data loss that
+# repro.sh [--assert] [--runs N] [--build|--no-build] [KERNEL...]: reproduce the data loss that
 # long-term write pins of MAP_SHARED file mappings cause, on the base and the
 # patched kernel (default: both), with the file on ext4 and on xfs.
 #
@@ -26,11 +26,14 @@
 # and the fast path. One row per kernel and file system: how many pages the
 # call pinned. --assert: the base pins all of them, the patched kernel only
 # the anonymous ones (the documented partial pin).
+#
+# The guest programs (gup_repro built against each kernel, repro) are built
+# and packed into the initramfs first; --build does only that, --no-build
+# skips it (make check builds them once, then runs base and patched at the
+# same time, each with its own table and its own claims).
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
 
-RESULTS=$RUNS/repro-results
-PARTIAL_RESULTS=$RUNS/repro-partial-results
 declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE)
 MODES=(longterm unsafe shortterm control dirty-warn)
 EXT4_WARNING='fs/ext4/inode.c:[0-9]+ ext4_dirty_folio'
@@ -161,11 +164,18 @@ print_header() {
 	printf "$ROW_FORMAT" kernel fs mode run pin mapping fsync disk-after-fsync after-power-cut warnings fsck result
 }
 
+# ran KERNEL: this invocation runs KERNEL's cases (its claims are checked).
+ran() {
+	[[ " ${kernels[*]} " == *" $1 "* ]]
+}
+
 # expect_result KERNEL FS MODE COLUMN=VALUE...: the case ran, and every run of
-# it has these values in these columns of the table.
+# it has these values in these columns of the table (nothing to check if
+# this invocation does not run KERNEL).
 expect_result() {
 	local kernel=$1 fs=$2 mode=$3 rc=0
 	shift 3
+	ran "$kernel" || return 0
 	awk -v k="$kernel" -v f="$fs" -v m="$mode" -v want="$*" -v header="$(print_header)" '
 		BEGIN {
 			n = split(header, name)
@@ -205,7 +215,7 @@ assert_results() {
 		# consequence, reported as unsafe.
 		expect_result patched "$fs" unsafe pin=granted mapping=new fsync=0 disk-after-fsync=old \
 			after-power-cut=old result=LOST || rc=1
-		if ! grep -q 'gup: granted an unsafe long-term write pin for repro\[' \
+		if ran patched && ! grep -q 'gup: granted an unsafe long-term write pin for repro\[' \
 			"$RUNS/patched/repro-$fs-unsafe"*/run-console.log; then
 			echo "assert failed: patched $fs unsafe: no report of the unsafe pin" >&2
 			rc=1
@@ -219,7 +229,7 @@ assert_results() {
 		done
 	done
 	# Dirtying without the page lock behind ext4's back: one WARNING.
-	expect_result base ext4 dirty-warn pin=granted mapping=new warnings=1 result=kept || rc=1
+	! ran base || expect_result base ext4 dirty-warn pin=granted mapping=new warnings=1 result=kept || rc=1
 	if grep -q ' ERROR$' "$RESULTS"; then
 		echo "assert failed: some boots failed (the ERROR rows; see their errors file)" >&2
 		rc=1
@@ -249,7 +259,7 @@ partial_pins() {
 
 assert_partial() {
 	local kernel fs want rc=0
-	for kernel in base patched; do
+	for kernel in "${kernels[@]}"; do
 		want="8of8 8of8"
 		[ "$kernel" = patched ] && want="4of8 4of8"
 		for fs in ext4 xfs ramfs; do
@@ -265,14 +275,16 @@ assert_partial() {
 }
 
 main() {
-	local assert=0 runs=1
+	local assert=0 runs=1 build=1
 	kernels=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--assert) assert=1 ;;
 		--runs) runs=${2:?--runs needs a number}; shift ;;
+		--build) build=only ;;
+		--no-build) build=0 ;;
 		base | patched) kernels+=("$1") ;;
-		*) die "usage: repro.sh [--assert] [--runs N] [base] [patched]" ;;
+		*) die "usage: repro.sh [--assert] [--runs N] [--build|--no-build] [base] [patched]" ;;
 		esac
 		shift
 	done
@@ -280,7 +292,17 @@ main() {
 	[[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs wants a positive number, not '$runs'"
 	need_packages e2fsprogs xfsprogs
 
-	build_guest_programs
+	[ "$build" = 0 ] || build_guest_programs
+	[ "$build" != only ] || return 0
+	for kernel in "${kernels[@]}"; do
+		[ -f "$GUEST_BIN/gup_repro-$kernel.ko" ] ||
+			die "no gup_repro module for the $kernel kernel in $GUEST_BIN: run repro.sh --build $kernel first"
+	done
+	# One table per set of kernels: make check runs base and patched at once.
+	local suffix=""
+	[ ${#kernels[@]} -eq 2 ] || suffix=-${kernels[0]}
+	RESULTS=$RUNS/repro-results$suffix
+	PARTIAL_RESULTS=$RUNS/repro-partial-results$suffix
 	mkdir -p "$RUNS"
 	: >"$RESULTS"
 	print_header
@@ -319,4 +341,5 @@ main() {
 	return $rc
 }
 
-main "$@"
+# (Sourced by repro/break-premises.sh for its functions only.)
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
