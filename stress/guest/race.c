@@ -4,7 +4,8 @@
  * through GUP-fast and the slow path (gup_test) and io_uring registration,
  * of file, shmem, THP and hugetlb memory, while other threads truncate,
  * punch holes, write, sync, drop, page out, move and remap the same memory,
- * fork and write to it, and compact and drop caches: the fast-path check
+ * fork and write to it, merge its private pages (KSM), and compact and drop
+ * caches: the fast-path check
  * reads folio->mapping of folios it does not lock, and everything here
  * changes it.
  *
@@ -52,10 +53,11 @@
 struct arena {
 	const char *name;
 	int fd;			/* -1: anonymous */
-	bool shared, huge;
-	char *addr;
+	bool shared, huge;	/* huge: hugetlb, pinned whole */
+	char *_Atomic addr;	/* moved by mremap() while pinners read it */
+	char *other;		/* where mremap() moves it next, reserved */
 	size_t size;
-	pthread_mutex_t lock;	/* held while the mapping is replaced */
+	pthread_mutex_t lock;	/* held while the mapping is replaced or moved */
 };
 
 enum pin {
@@ -97,24 +99,56 @@ static unsigned long rnd(unsigned int *seed, unsigned long n)
 	return n ? (unsigned long)rand_r(seed) % n : 0;
 }
 
-/* (Re)map @a at its address, or anywhere the first time; fault it in. */
+/*
+ * Room for an arena twice over, 2 MiB aligned (THP and hugetlb need it), not
+ * accessible: the arena lives in one half, and mremap() moves it to the other.
+ */
+static char *reserve(size_t size)
+{
+	char *p = mmap(NULL, 2 * size + HUGE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap (reserve)");
+	return (char *)(((unsigned long)p + HUGE - 1) & ~(HUGE - 1));
+}
+
+/* (Re)map @a at its address; fault it in. */
 static void map_arena(struct arena *a)
 {
 	int flags = (a->shared ? MAP_SHARED : MAP_PRIVATE) |
-		    (a->fd < 0 ? MAP_ANONYMOUS : 0) | (a->addr ? MAP_FIXED : 0);
-	char *addr;
+		    (a->fd < 0 ? MAP_ANONYMOUS : 0) | MAP_FIXED;
+	char *addr = a->addr;
 
-	addr = mmap(a->addr, a->size, PROT_READ | PROT_WRITE, flags, a->fd, 0);
-	if (addr == MAP_FAILED)
+	if (mmap(addr, a->size, PROT_READ | PROT_WRITE, flags, a->fd, 0) == MAP_FAILED)
 		die("mmap");
-	a->addr = addr;
 	if (!a->huge)
 		madvise(addr, a->size, MADV_HUGEPAGE);
+	/* KSM merges the private pages that are the same (ksmd runs). */
+	if (!a->shared)
+		madvise(addr, a->size, MADV_MERGEABLE);
 	/* Not memset(): a truncated file would raise SIGBUS. */
 	madvise(addr, a->size, MADV_POPULATE_WRITE);
 }
 
-static void add_arena(const char *name, int fd, bool shared, bool huge)
+/* Move @a to its other half, and reserve the half it leaves. */
+static void move_arena(struct arena *a)
+{
+	char *from = a->addr;
+
+	/* (A failure leaves it where it was: a race, not an error.) */
+	if (mremap(from, a->size, a->size, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   a->other) == MAP_FAILED)
+		return;
+	a->addr = a->other;
+	a->other = from;
+	if (mmap(from, a->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+		die("mmap (reserve again)");
+}
+
+/* An arena of @size bytes: a file, shmem or anonymous memory. */
+static void add_arena(const char *name, int fd, bool shared, bool huge, size_t size)
 {
 	struct arena *a = &arenas[nr_arenas++];
 
@@ -122,7 +156,9 @@ static void add_arena(const char *name, int fd, bool shared, bool huge)
 	a->fd = fd;
 	a->shared = shared;
 	a->huge = huge;
-	a->size = huge ? HUGE : PAGES * 4096UL;
+	a->size = size;
+	a->addr = reserve(size);
+	a->other = a->addr + size;
 	pthread_mutex_init(&a->lock, NULL);
 	if (fd >= 0 && ftruncate(fd, a->size))
 		die("ftruncate");
@@ -269,15 +305,11 @@ static void *mutator(void *arg)
 			map_arena(a);
 			pthread_mutex_unlock(&a->lock);
 			break;
-		case 8: {	/* move it away and back */
-			char *tmp = mremap(a->addr, a->size, a->size, MREMAP_MAYMOVE);
-
-			if (tmp != MAP_FAILED && tmp != a->addr &&
-			    mremap(tmp, a->size, a->size, MREMAP_MAYMOVE | MREMAP_FIXED,
-				   a->addr) == MAP_FAILED)
-				die("mremap back");
+		case 8:	/* move it (hugetlb: not from a random offset) */
+			pthread_mutex_lock(&a->lock);
+			move_arena(a);
+			pthread_mutex_unlock(&a->lock);
 			break;
-		}
 		default: {	/* fork, and write in the child: COW */
 			pid_t pid = fork();
 
@@ -323,12 +355,12 @@ int main(int argc, char **argv)
 	if (argc != 2)
 		return fprintf(stderr, "usage: race SECONDS\n"), 2;
 	seconds = atoi(argv[1]);
-	add_arena("ext4 MAP_SHARED", file_in("/mnt/ext4"), true, false);
-	add_arena("xfs MAP_SHARED", file_in("/mnt/xfs"), true, false);
-	add_arena("ext4 MAP_PRIVATE", file_in("/mnt/ext4"), false, false);
-	add_arena("shmem", memfd_create("race", 0), true, false);
-	add_arena("anonymous THP", -1, false, false);
-	add_arena("hugetlb", memfd_create("race", MFD_HUGETLB), true, true);
+	add_arena("ext4 MAP_SHARED", file_in("/mnt/ext4"), true, false, PAGES * 4096UL);
+	add_arena("xfs MAP_SHARED", file_in("/mnt/xfs"), true, false, PAGES * 4096UL);
+	add_arena("ext4 MAP_PRIVATE", file_in("/mnt/ext4"), false, false, PAGES * 4096UL);
+	add_arena("shmem THP", memfd_create("race", 0), true, false, HUGE);
+	add_arena("anonymous THP", -1, false, false, HUGE);
+	add_arena("hugetlb", memfd_create("race", MFD_HUGETLB), true, true, HUGE);
 
 	for (i = 0; i < 4; i++)
 		pthread_create(&threads[nr++], NULL, pinner, (void *)(long)(i + 1));

@@ -25,7 +25,15 @@ else
 	echo "swap: off"
 fi
 
+# shmem THPs where asked for (race asks with MADV_HUGEPAGE); ksmd merging
+# the private pages race marks MADV_MERGEABLE, often.
+echo advise >/sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null
+echo 20 >/sys/kernel/mm/ksm/sleep_millisecs 2>/dev/null
+echo 1000 >/sys/kernel/mm/ksm/pages_to_scan 2>/dev/null
+echo 1 >/sys/kernel/mm/ksm/run 2>/dev/null || echo "ksm: off"
+
 race "${seconds:-60}" || exit 1
+echo "ksm: $(cat /sys/kernel/mm/ksm/full_scans 2>/dev/null) full scans, $(cat /sys/kernel/mm/ksm/pages_sharing 2>/dev/null) pages sharing at the end"
 if [ "$flags" = any ]; then
 	fuzz 100000 any-flags || exit 1
 else
