@@ -170,7 +170,7 @@ lane_a() {
 		"$TOP/repro/repro.sh" --assert --no-build base
 }
 
-LANE_B_STEPS=5
+LANE_B_STEPS=6
 lane_b() {
 	lane_step "base kernel: gup_longterm catches the bug" check_base_gup_longterm
 	lane_step "patched kernel: 100000 refusals for an unprivileged process, counted, log bounded" \
@@ -180,6 +180,8 @@ lane_b() {
 	lane_step "benchmark smoke run (make bench, short)" check_bench_smoke
 	lane_step "reproducer, patched kernel: the long-term pin refused, the way back as documented, short-term pins unchanged" \
 		"$TOP/repro/repro.sh" --assert --no-build patched
+	lane_step "stress, short (make stress's races and fuzzer on the patched test kernel: lockdep, DEBUG_VM): no complaint, no write pin of a shared file granted, data intact" \
+		"$TOP/stress/stress.sh" --smoke
 }
 
 # lane_step NAME COMMAND...: run COMMAND with its output in NAME's log, and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# stress.sh [--seconds N] [KERNEL...] (make stress): the series under the
+# stress.sh [--seconds N] [--smoke] [KERNEL...] (make stress): the series under the
 # kernel's own sanitizers. Builds a debug variant of the test kernel for the
 # base and the patched tree (stress/stress.config: KASAN, lockdep, RCU,
 # DEBUG_VM, DEBUG_VM_PGFLAGS, DEBUG_ATOMIC_SLEEP, DEBUG_LIST, swap) into
@@ -12,26 +12,49 @@
 # write pin of a shared ext4 or xfs file granted by the patched kernel (or
 # a race that pinned nothing), a fuzz call that broke a valid one, a data or
 # file system error, vm selftest results other than vmtests/expected.
+#
+# --smoke: the short version make check runs: no debug kernel of its own,
+# the test kernel make check built (lockdep, DEBUG_VM, DEBUG_ATOMIC_SLEEP;
+# not KASAN), 30 s of races (--seconds), 20000 fuzz calls, the data check
+# and fsck, the same assertions; no vm selftests (make check runs them).
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
 # shellcheck source=../vmtests/checks.sh
 . "$TOP/vmtests/checks.sh"
 
 declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE)
+smoke=0
+fuzz_calls=100000
+
+# kernel_out KERNEL: where KERNEL's kernel is built; run_dir KERNEL: its run.
+kernel_out() {
+	if [ "$smoke" -eq 1 ]; then echo "$OUT/$1"; else echo "$OUT/$1-stress"; fi
+}
+run_dir() {
+	if [ "$smoke" -eq 1 ]; then echo "$RUNS/$1/stress-smoke"; else echo "$RUNS/$1-stress/stress"; fi
+}
 
 run_kernel() {
-	local kernel=$1 seconds=$2 dir=$RUNS/$1-stress/stress rc=0 append fs
-	"$COMMON/build-kernel.sh" "${TREES[$kernel]}" "$OUT/$kernel-stress" \
-		"${TEST_FRAGMENTS[@]}" "$TOP/stress/stress.config" ||
-		die "the $kernel stress kernel does not build"
-	append="stress.seconds=$seconds"
+	local kernel=$1 seconds=$2 dir rc=0 append fs out
+	dir=$(run_dir "$kernel")
+	out=$(kernel_out "$kernel")
+	if [ "$smoke" -eq 0 ]; then
+		"$COMMON/build-kernel.sh" "${TREES[$kernel]}" "$out" \
+			"${TEST_FRAGMENTS[@]}" "$TOP/stress/stress.config" ||
+			die "the $kernel stress kernel does not build"
+	fi
+	[ -f "$out/$KERNEL_IMAGE" ] || die "the $kernel kernel is not built in $out"
+	append="stress.seconds=$seconds stress.fuzz=$fuzz_calls"
 	# The base's gup_test hands any flags to GUP, which warns about some.
 	[ "$kernel" = base ] || append+=" stress.flags=any"
-	say "stress on the $kernel kernel ($seconds s of races, then 100000 fuzz calls)"
+	say "stress on the $kernel kernel ($seconds s of races, then $fuzz_calls fuzz calls)"
 	"$COMMON/vm-run.sh" --disks --timeout $((seconds + 1200)) --append "$append" \
-		"$OUT/$kernel-stress" stress/stress.sh "$dir" || rc=$?
-	grep -q 'KernelAddressSanitizer initialized' "$dir/console.log" ||
-		{ echo "error: KASAN is not on in the $kernel stress kernel" >&2; rc=1; }
+		"$out" stress/stress.sh "$dir" || rc=$?
+	[ "$rc" -eq 0 ] || echo "error: the $kernel kernel's run failed (vm-run.sh exit $rc), see $dir" >&2
+	if [ "$smoke" -eq 0 ] && ! grep -q 'KernelAddressSanitizer initialized' "$dir/console.log"; then
+		echo "error: KASAN is not on in the $kernel stress kernel" >&2
+		rc=1
+	fi
 	for fs in ext4 xfs; do
 		if case $fs in
 			ext4) e2fsck -fn "$dir/ext4.img" ;;
@@ -43,7 +66,7 @@ run_kernel() {
 			rc=1
 		fi
 	done
-	run_kernel_vmtests "$kernel" || rc=1
+	[ "$smoke" -eq 1 ] || run_kernel_vmtests "$kernel" || rc=1
 	return $rc
 }
 
@@ -51,7 +74,8 @@ run_kernel() {
 # make check) on KERNEL's debug kernel give the results vmtests/expected
 # records, as on the test kernel.
 run_kernel_vmtests() {
-	local kernel=$1 figures=$RUNS/$1-stress/stress/figures results
+	local kernel=$1 figures results
+	figures=$(run_dir "$kernel")/figures
 	results=$RUNS/$kernel-stress/vmtests-quick/results
 	say "the base's vm selftests (quick set) on the $kernel stress kernel"
 	if ! run_vmtests "$kernel-stress" quick >"$RUNS/$kernel-stress/vmtests.log" 2>&1; then
@@ -70,7 +94,8 @@ run_kernel_vmtests() {
 
 # The figures of KERNEL's run.
 figures() {
-	local kernel=$1 dir=$RUNS/$1-stress/stress
+	local kernel=$1 dir
+	dir=$(run_dir "$kernel")
 	echo "== $kernel"
 	sed -n 's/^race: //p; /^fuzz: /p; s/^datacheck: /data: /p; /^swap: /p; /^ksm: /p' "$dir/output.log" | sed 's/^/    /'
 	sed 's/^/    /' "$dir/figures" 2>/dev/null || true
@@ -80,8 +105,13 @@ figures() {
 # granted KERNEL ARENA PIN-REGEX: the pins of that kind KERNEL granted in
 # the race, summed ("" if the race printed no such line).
 granted() {
-	sed -n "s/^race: $2 | $3 | attempts [0-9]*, granted \([0-9]*\),.*/\1/p" \
-		"$RUNS/$1-stress/stress/output.log" | paste -sd+ | bc
+	awk -F' [|] ' -v arena="$2" -v pin="^($3)\$" '
+		$1 == "race: " arena && $2 ~ pin {
+			split($3, f, /[ ,]+/)
+			sum += f[4]
+			n++
+		}
+		END { if (n) print sum }' "$(run_dir "$1")/output.log"
 }
 
 # The patched kernel granted no long-term write pin of a shared ext4 or xfs
@@ -90,17 +120,17 @@ granted() {
 check_rule() {
 	local bad fs rc=0
 	for fs in ext4 xfs; do
-		bad=$(granted patched "$fs MAP_SHARED" '\(long-term read-write [a-z]*\|io_uring fixed buffer\)')
+		bad=$(granted patched "$fs MAP_SHARED" 'long-term read-write [a-z]+|io_uring fixed buffer')
 		[ "${bad:-x}" = 0 ] || {
 			echo "error: the patched kernel granted ${bad:-?} long-term write pins of a shared $fs file" >&2
 			rc=1
 		}
-		[ "$(granted patched "$fs MAP_SHARED" 'long-term read-only [a-z]*')" -gt 0 ] 2>/dev/null || {
+		[ "$(granted patched "$fs MAP_SHARED" 'long-term read-only [a-z]+')" -gt 0 ] 2>/dev/null || {
 			echo "error: no long-term read-only pin of a shared $fs file was granted: did the race pin at all?" >&2
 			rc=1
 		}
 	done
-	[ "$(granted patched 'anonymous THP' 'long-term read-write [a-z]*')" -gt 0 ] 2>/dev/null || {
+	[ "$(granted patched 'anonymous THP' 'long-term read-write [a-z]+')" -gt 0 ] 2>/dev/null || {
 		echo "error: no long-term write pin of anonymous memory was granted: did the race pin at all?" >&2
 		rc=1
 	}
@@ -113,19 +143,28 @@ main() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--seconds) seconds=${2:?--seconds needs a number}; shift ;;
+		--smoke) smoke=1 ;;
 		base | patched) kernels+=("$1") ;;
-		*) die "usage: stress.sh [--seconds N] [base] [patched]" ;;
+		*) die "usage: stress.sh [--seconds N] [--smoke] [base] [patched]" ;;
 		esac
 		shift
 	done
+	[[ $seconds =~ ^[1-9][0-9]*$ ]] || die "--seconds wants a positive number, not '$seconds'"
+	if [ "$smoke" -eq 1 ]; then
+		fuzz_calls=20000
+		[ "$seconds" != 300 ] || seconds=30
+		[ ${#kernels[@]} -gt 0 ] || kernels=(patched)
+	fi
 	[ ${#kernels[@]} -gt 0 ] || kernels=(base patched)
 	need_packages e2fsprogs xfsprogs bc
-	"$COMMON/base.sh"
-	"$COMMON/tree.sh" "$PATCHED_TREE"
-	"$COMMON/initramfs.sh" "$PATCHED_TREE"
+	if [ "$smoke" -eq 0 ]; then
+		"$COMMON/base.sh"
+		"$COMMON/tree.sh" "$PATCHED_TREE"
+		"$COMMON/initramfs.sh" "$PATCHED_TREE"
+	fi
 	for kernel in "${kernels[@]}"; do
-		mkdir -p "$RUNS/$kernel-stress/stress"
-		: >"$RUNS/$kernel-stress/stress/figures"
+		mkdir -p "$(run_dir "$kernel")"
+		: >"$(run_dir "$kernel")/figures"
 		run_kernel "$kernel" "$seconds" || rc=1
 	done
 	for kernel in "${kernels[@]}"; do

@@ -3,10 +3,12 @@
  * fuzz N [any-flags]: N gup_test ioctls with random and boundary values in
  * every field: addresses mapped, unmapped, unaligned, in the kernel; sizes
  * from 0 to huge; every command, START twice, STOP without START, READ past
- * the end, unknown commands. gup_flags stay within what the kernel's
- * gup_test accepts without a warning (FOLL_WRITE, FOLL_TOUCH, FOLL_FORCE,
- * FOLL_LONGTERM to the pinning commands), or, with "any-flags", take any
- * value (a gup_test that refuses what GUP would warn about). Each call must
+ * the end, unknown commands. Without "any-flags" (the base's gup_test),
+ * the calls stay within what it handles without a warning or an oops
+ * (FOLL_WRITE, FOLL_TOUCH but to GUP-fast, FOLL_FORCE, FOLL_LONGTERM to
+ * the pinning commands; sizes up to 1 GiB; GUP-fast never asked for no
+ * page); with "any-flags" (the series' gup_test, patch 17), gup_flags take
+ * any value half of the time, and sizes are not limited. Each call must
  * return 0 or an error code; the kernel must not complain (the bench reads
  * its log). Prints "fuzz: N calls, 0: C, EINVAL: C, ...".
  */
@@ -100,7 +102,8 @@ int main(int argc, char **argv)
 		gup.addr = rnd(8) ? pick(addrs, 8) : rnd(-1UL);
 		gup.size = rnd(8) ? pick(sizes, 9) : rnd(-1UL);
 		gup.nr_pages_per_call = rnd(4) ? 1 + rnd(64) : pick(sizes, 9);
-		if (any_flags) {
+		/* Any value half of the time, or else what GUP accepts. */
+		if (any_flags && rnd(2)) {
 			flags = rnd(1UL << 32);
 		} else {
 			flags = rnd(2) * FOLL_WRITE | rnd(2) * FOLL_TOUCH | rnd(2) * FOLL_FORCE;
@@ -118,6 +121,22 @@ int main(int argc, char **argv)
 		if (cmd == DUMP_USER_PAGES_TEST && (gup.gup_flags & FOLL_LONGTERM) &&
 		    !(gup.test_flags & GUP_TEST_FLAG_DUMP_PAGES_USE_PIN) && !any_flags)
 			gup.gup_flags &= ~FOLL_LONGTERM;
+		/*
+		 * The base's gup_test allocates for the size with a warning
+		 * above INT_MAX bytes, passes GUP-fast FOLL_TOUCH, which it
+		 * warns about, and asks it for no page when less than a page
+		 * is left or nr_pages_per_call is 0, which makes it pin past
+		 * the range (an oops): not on a kernel without the series'
+		 * gup_test.
+		 */
+		if (!any_flags && gup.size > (1ULL << 30))
+			gup.size = 1ULL << 30;
+		if (!any_flags && (cmd == GUP_FAST_BENCHMARK || cmd == PIN_FAST_BENCHMARK)) {
+			gup.gup_flags &= ~FOLL_TOUCH;
+			gup.size &= ~4095ULL;
+			if (!gup.nr_pages_per_call)
+				gup.nr_pages_per_call = 1;
+		}
 
 		if (cmd == PIN_LONGTERM_TEST_START) {
 			lt.addr = gup.addr;

@@ -336,6 +336,20 @@ static void write_file(const char *path, const char *value)
 	}
 }
 
+/* The number in the file at @path, or -1. */
+static long read_number(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
 static void *reclaimer(void *arg)
 {
 	(void)arg;
@@ -368,6 +382,9 @@ int main(int argc, char **argv)
 		pthread_create(&threads[nr++], NULL, mutator, (void *)(long)(i + 100));
 	pthread_create(&threads[nr++], NULL, reclaimer, NULL);
 	sleep(seconds);
+	printf("ksm: %ld pages sharing, %ld full scans, at the end of the race\n",
+	       read_number("/sys/kernel/mm/ksm/pages_sharing"),
+	       read_number("/sys/kernel/mm/ksm/full_scans"));
 	atomic_store(&stop, true);
 	for (i = 0; i < nr; i++)
 		pthread_join(threads[i], NULL);

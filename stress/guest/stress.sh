@@ -1,7 +1,7 @@
 #!/bin/sh
 # Guest: make stress. The race stress (race SECONDS, stress.seconds= on the
 # command line) with a swap file on the ext4 disk, then the gup_test fuzzer
-# (100000 calls; any gup_flags on a kernel whose gup_test refuses what GUP
+# (stress.fuzz= calls, default 100000; any gup_flags on a kernel whose gup_test refuses what GUP
 # would warn about: stress.flags=any), then a data check: what was written
 # through write() and a MAP_SHARED mapping and fsync()ed before the stress
 # must still be there (the host then checks the file systems).
@@ -10,6 +10,7 @@ param() {
 }
 seconds=$(param seconds)
 flags=$(param flags)
+calls=$(param fuzz)
 
 # Data written before the stress, checked after it.
 for fs in ext4 xfs; do
@@ -33,11 +34,10 @@ echo 1000 >/sys/kernel/mm/ksm/pages_to_scan 2>/dev/null
 echo 1 >/sys/kernel/mm/ksm/run 2>/dev/null || echo "ksm: off"
 
 race "${seconds:-60}" || exit 1
-echo "ksm: $(cat /sys/kernel/mm/ksm/full_scans 2>/dev/null) full scans, $(cat /sys/kernel/mm/ksm/pages_sharing 2>/dev/null) pages sharing at the end"
 if [ "$flags" = any ]; then
-	fuzz 100000 any-flags || exit 1
+	fuzz "${calls:-100000}" any-flags || exit 1
 else
-	fuzz 100000 || exit 1
+	fuzz "${calls:-100000}" || exit 1
 fi
 swapoff /mnt/ext4/swapfile 2>/dev/null
 rm -f /mnt/ext4/swapfile
