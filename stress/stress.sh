@@ -156,7 +156,7 @@ main() {
 		[ ${#kernels[@]} -gt 0 ] || kernels=(patched)
 	fi
 	[ ${#kernels[@]} -gt 0 ] || kernels=(base patched)
-	need_packages e2fsprogs xfsprogs bc
+	need_packages e2fsprogs xfsprogs
 	if [ "$smoke" -eq 0 ]; then
 		"$COMMON/base.sh"
 		"$COMMON/tree.sh" "$PATCHED_TREE"
