@@ -32,11 +32,8 @@ defined_options() {
 	local symbols
 	symbols=$(find "$src" -name 'Kconfig*' -not -path '*/.git/*' -exec \
 		grep -hoE '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' {} + | awk '{print "CONFIG_" $2}' | sort -u)
-	grep -h '^CONFIG_' "${fragments[@]}" | while read -r line; do
-		if grep -qx -- "${line%%=*}" <<<"$symbols"; then
-			echo "$line"
-		fi
-	done
+	grep -h '^CONFIG_' "${fragments[@]}" |
+		awk -F= 'NR == FNR { defined[$0] = 1; next } $1 in defined' <(echo "$symbols") -
 }
 
 configure() {

@@ -154,34 +154,74 @@ check_rst() {
 }
 
 # The VM runs take one core each (TCG runs the one-CPU guest in one host
-# thread): two lanes use both, about as long as each other (the reproducer,
-# the longest, is split by kernel). Each runs its steps in order and records
-# their verdicts (lane_step); report_lane prints and counts them as step
-# would. Only lane A repacks the initramfs (the clients' step), which
-# initramfs.sh replaces in one rename, so that lane B's VMs always start
-# from a whole one; the reproducer's programs are packed before the lanes.
-LANE_A_STEPS=4
-lane_a() {
-	lane_step "patched kernel: gup_longterm passes on ext4, xfs, ramfs" check_patched_gup_longterm
-	lane_step "patched kernel: KUnit suite gup_longterm passes" check_kunit
-	lane_step "real clients (RDMA, io_uring, AF_XDP, V4L2, vhost-vdpa, VFIO): patched as mainline, base as recorded" \
-		"$TOP/clients/clients.sh" --assert
+# thread). The base kernel's runs start as soon as it is built, in the base
+# lane, while the patches build (a build leaves part of the second core
+# idle: its serial link steps, make's own work); once the patched kernel
+# is built, its runs go in lanes A and B, at the same time, about as long
+# as each other. Each lane runs its steps in order and records their
+# verdicts (lane_step); report_lane prints and counts them as step would.
+# No lane repacks the initramfs: it is built before the base lane starts,
+# and packed again (the reproducer's module for the patched kernel) before
+# lanes A and B start, in one rename, so that every VM starts from a whole
+# one. A step that stops make check stops the lanes too (stop_lanes).
+LANE_BASE_STEPS=4
+lane_base() {
+	lane_step "base kernel: gup_longterm catches the bug" check_base_gup_longterm
+	lane_step "base kernel: the base's own vm selftests give the results vmtests/expected records (quick set)" \
+		check_vmtests quick base
+	lane_step "base kernel: the real clients (RDMA, io_uring, AF_XDP, V4L2, vhost-vdpa, VFIO) as clients/base-results records" \
+		"$TOP/clients/clients.sh" --assert --no-build base
 	lane_step "reproducer, base kernel: fsync()ed data lost under a long-term pin, on ext4 and xfs" \
 		"$TOP/repro/repro.sh" --assert --no-build base
 }
 
-LANE_B_STEPS=6
-lane_b() {
-	lane_step "base kernel: gup_longterm catches the bug" check_base_gup_longterm
+LANE_A_STEPS=6
+lane_a() {
+	lane_step "patched kernel: gup_longterm passes on ext4, xfs, ramfs" check_patched_gup_longterm
+	lane_step "patched kernel: KUnit suite gup_longterm passes" check_kunit
+	lane_step "patched kernel: the real clients do what mainline's rule says, every positive control working" \
+		"$TOP/clients/clients.sh" --assert --no-build patched
 	lane_step "patched kernel: 100000 refusals for an unprivileged process, counted, log bounded" \
 		check_refusal_flood
-	lane_step "the base's own vm selftests: the same results on base and patched (quick set)" \
-		check_vmtests quick
+	lane_step "patched kernel: the base's own vm selftests give the same results as on the base (quick set)" \
+		check_vmtests quick patched
 	lane_step "benchmark smoke run (make bench, short)" check_bench_smoke
+}
+
+LANE_B_STEPS=2
+lane_b() {
 	lane_step "reproducer, patched kernel: the long-term pin refused, the way back as documented, short-term pins unchanged" \
 		"$TOP/repro/repro.sh" --assert --no-build patched
 	lane_step "stress, short (make stress's races and fuzzer on the patched test kernel: lockdep, DEBUG_VM): no complaint, no write pin of a shared file granted, data intact" \
 		"$TOP/stress/stress.sh" --smoke
+}
+
+# start_lane NAME: run lane_NAME in the background, its progress in
+# $LOGS/lane-NAME.log.
+LANE_PIDS=()
+start_lane() {
+	"lane_$1" >"$LOGS/lane-$1.log" 2>&1 &
+	LANE_PIDS+=($!)
+}
+
+# The processes under PID, PID first.
+process_tree() {
+	local child
+	echo "$1"
+	for child in $(pgrep -P "$1"); do
+		process_tree "$child"
+	done
+}
+
+# stop_lanes (on exit): lanes still running when make check stops early
+# are stopped, their VMs with them.
+stop_lanes() {
+	local pid pids=()
+	for pid in "${LANE_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null || continue
+		mapfile -t -O "${#pids[@]}" pids < <(process_tree "$pid")
+	done
+	[ ${#pids[@]} -eq 0 ] || kill "${pids[@]}" 2>/dev/null || true
 }
 
 # lane_step NAME COMMAND...: run COMMAND with its output in NAME's log, and
@@ -189,7 +229,7 @@ lane_b() {
 lane_step() {
 	local name=$1 log verdicts
 	shift
-	verdicts=$LOGS/lane-$(case ${FUNCNAME[1]} in lane_a) echo a ;; *) echo b ;; esac).verdicts
+	verdicts=$LOGS/${FUNCNAME[1]/_/-}.verdicts
 	log=$(step_log "$name")
 	echo "$(date +%T) $name"
 	local start=$SECONDS verdict=FAIL
@@ -222,7 +262,8 @@ report_lane() {
 main() {
 	need_packages "${HOST_PACKAGES[@]}" "$QEMU_PACKAGE"
 	mkdir -p "$LOGS"
-	rm -f "$LOGS"/lane-?.verdicts
+	rm -f "$LOGS"/lane-*.verdicts
+	trap stop_lanes EXIT
 	step "bench scripts pass shellcheck" check_shell_scripts
 	step --fatal "base: Debian $BASE_PACKAGE as one commit" "$COMMON/base.sh"
 	step "base: the version base.conf records, the cover letter's base-commit" check_base_record
@@ -231,24 +272,30 @@ main() {
 	step --fatal "base kernel builds" "$COMMON/build-kernel.sh" "$BASE_TREE" "$OUT/base"
 	step --fatal "base: the hardware drivers' objects the series touches build" \
 		build_driver_objects "$BASE_TREE" "$OUT/objects-base"
-	step --fatal "every patch builds in turn" build_each_patch
 	step --fatal "guest programs and initramfs build" "$COMMON/initramfs.sh" "$PATCHED_TREE"
-	step --fatal "reproducer: the test module builds against both kernels, no warning" \
-		"$TOP/repro/repro.sh" --build
+	step --fatal "reproducer: the test module builds against the base kernel, no warning" \
+		"$TOP/repro/repro.sh" --build base
+	say "the base kernel's VM runs start (lane base; verdicts at the end)"
+	local lanes=$SECONDS
+	start_lane base
+	step --fatal "every patch builds in turn" build_each_patch
+	step --fatal "reproducer: the test module builds against the patched kernel, no warning" \
+		"$TOP/repro/repro.sh" --build patched
+	say "the patched kernel's VM runs start (lanes A and B; verdicts at the end)"
+	start_lane a
+	start_lane b
 	step "sparse and W=1: no new warnings in the touched objects" check_static_analysis
 	step "kernel-doc on new functions" check_kernel_doc
 	step "documentation parses as reStructuredText" check_rst
-	say "the VM runs, in two lanes at the same time (verdicts when both are done)"
-	local lanes=$SECONDS
-	lane_a >"$LOGS/lane-a.log" 2>&1 &
-	local a=$!
-	lane_b >"$LOGS/lane-b.log" 2>&1 &
-	local b=$!
-	wait "$a" || true
-	wait "$b" || true
+	local pid
+	for pid in "${LANE_PIDS[@]}"; do
+		wait "$pid" || true
+	done
+	LANE_PIDS=()
+	report_lane "$LOGS/lane-base.verdicts" "$LANE_BASE_STEPS"
 	report_lane "$LOGS/lane-a.verdicts" "$LANE_A_STEPS"
 	report_lane "$LOGS/lane-b.verdicts" "$LANE_B_STEPS"
-	echo "the VM lanes took $(since "$lanes"); make check took $(since 0)"
+	echo "the VM runs took $(since "$lanes") from the base lane's start; make check took $(since 0)"
 	echo
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

@@ -23,11 +23,13 @@ expected_vmtests() {
 	grep -v '^#' "$TOP/vmtests/expected" | if [ "$1" = quick ]; then grep -v '^\(userfaultfd\|khugepaged\)'; else cat; fi
 }
 
-# check_vmtests SET: base and patched give the results vmtests/expected
-# records.
+# check_vmtests SET [KERNEL...]: the kernels (default: base and patched)
+# give the results vmtests/expected records.
 check_vmtests() {
-	local set=$1 kernel rc=0
-	for kernel in base patched; do
+	local set=$1 kernel rc=0 kernels=(base patched)
+	shift
+	[ $# -eq 0 ] || kernels=("$@")
+	for kernel in "${kernels[@]}"; do
 		run_vmtests "$kernel" "$set" || { rc=1; continue; }
 		echo "== $kernel: $(grep -c ': pass$' "$RUNS/$kernel/vmtests-$set/results") passed," \
 			"$(grep -c ': fail$' "$RUNS/$kernel/vmtests-$set/results") failed," \

@@ -81,6 +81,12 @@ static struct arena arenas[NR_ARENAS];
 static struct counts counts[NR_ARENAS][NR_PINS];
 static int nr_arenas;
 static atomic_bool stop;
+/*
+ * Every thread sets up (its stack, its buffers, its ring: mappings) before
+ * any mutator moves an arena: a move leaves a hole for a moment, which a
+ * new mapping could take and the move's reservation would then replace.
+ */
+static pthread_barrier_t start_line;
 
 static void die(const char *what)
 {
@@ -202,6 +208,7 @@ static void *pinner(void *arg)
 
 	if (gup < 0 || !buf || io_uring_queue_init(1, &ring, 0))
 		die("pinner setup");
+	pthread_barrier_wait(&start_line);
 	while (!atomic_load(&stop)) {
 		int i = rnd(&seed, nr_arenas), err = 0;
 		struct arena *a = &arenas[i];
@@ -265,6 +272,7 @@ static void *mutator(void *arg)
 	char page[4096];
 
 	memset(page, 0x5a, sizeof(page));
+	pthread_barrier_wait(&start_line);
 	while (!atomic_load(&stop)) {
 		struct arena *a = &arenas[rnd(&seed, nr_arenas)];
 		off_t off = rnd(&seed, a->size / 4096) * 4096;
@@ -350,12 +358,21 @@ static long read_number(const char *path)
 	return n;
 }
 
+/* The most pages KSM had merged at a time, sampled by the reclaimer. */
+static long ksm_sharing_max;
+
 static void *reclaimer(void *arg)
 {
+	long sharing;
+
 	(void)arg;
+	pthread_barrier_wait(&start_line);
 	while (!atomic_load(&stop)) {
 		write_file("/proc/sys/vm/compact_memory", "1");
 		write_file("/proc/sys/vm/drop_caches", "3");
+		sharing = read_number("/sys/kernel/mm/ksm/pages_sharing");
+		if (sharing > ksm_sharing_max)
+			ksm_sharing_max = sharing;
 		usleep(200000);
 	}
 	return NULL;
@@ -376,18 +393,20 @@ int main(int argc, char **argv)
 	add_arena("anonymous THP", -1, false, false, HUGE);
 	add_arena("hugetlb", memfd_create("race", MFD_HUGETLB), true, true, HUGE);
 
+	/* 4 pinners, 4 mutators, the reclaimer, and this thread. */
+	pthread_barrier_init(&start_line, NULL, 10);
 	for (i = 0; i < 4; i++)
 		pthread_create(&threads[nr++], NULL, pinner, (void *)(long)(i + 1));
 	for (i = 0; i < 4; i++)
 		pthread_create(&threads[nr++], NULL, mutator, (void *)(long)(i + 100));
 	pthread_create(&threads[nr++], NULL, reclaimer, NULL);
+	pthread_barrier_wait(&start_line);
 	sleep(seconds);
-	printf("ksm: %ld pages sharing, %ld full scans, at the end of the race\n",
-	       read_number("/sys/kernel/mm/ksm/pages_sharing"),
-	       read_number("/sys/kernel/mm/ksm/full_scans"));
 	atomic_store(&stop, true);
 	for (i = 0; i < nr; i++)
 		pthread_join(threads[i], NULL);
+	printf("ksm: %ld full scans, at most %ld pages sharing at a time\n",
+	       read_number("/sys/kernel/mm/ksm/full_scans"), ksm_sharing_max);
 
 	for (i = 0; i < nr_arenas; i++)
 		for (j = 0; j < NR_PINS; j++) {
