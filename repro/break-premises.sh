@@ -16,7 +16,7 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 shopt -s nullglob
-tables=("$RUNS"/repro-results "$RUNS"/repro-results-*)
+tables=("$RUNS"/repro-results*)
 [ ${#tables[@]} -gt 0 ] || die "no reproducer table in $RUNS: run make check first"
 cat "${tables[@]}" | sort -u >"$tmp/real"
 kernels=(base patched)
