@@ -19,29 +19,21 @@ if [ ! -s "$patched" ] || [ ! -s "$base" ]; then
 fi
 rc=0
 
-# must_pass NAME COMMAND...: the check passes on the real log.
-must_pass() {
-	local name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "passes on the real log: $name"
-	else
-		echo "FAILS ON THE REAL LOG: $name"
-		rc=1
-	fi
+# expect pass|catch NAME COMMAND...: the check passes on the real log, or
+# fails on the broken one.
+expect() {
+	local want=$1 name=$2 passed=0
+	shift 2
+	"$@" >"$tmp/out" 2>&1 && passed=1
+	case $want$passed in
+	pass1) echo "passes on the real log: $name" ;;
+	pass0) echo "FAILS ON THE REAL LOG: $name"; rc=1 ;;
+	catch1) echo "NOT CAUGHT: $name"; rc=1 ;;
+	catch0) echo "caught: $name: $(grep -m1 -E 'no run|expected|^[+>]|passed' "$tmp/out")" ;;
+	esac
 }
-
-# must_catch NAME COMMAND...: the check fails on the broken log.
-must_catch() {
-	local name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "NOT CAUGHT: $name"
-		rc=1
-	else
-		echo "caught: $name: $(grep -m1 -E 'no run|expected|^[+>]|passed' "$tmp/out")"
-	fi
-}
+must_pass() { expect pass "$@"; }
+must_catch() { expect catch "$@"; }
 
 # shellcheck disable=SC2317 # called through must_pass and must_catch
 base_outcomes() {
