@@ -4,7 +4,8 @@
 # run's table (build/runs/repro-results*), breaks one row in each copy (the
 # device's write never reached the page the application maps, the bug not
 # reproduced, the patched kernel granting the pin, fsync() failing, the
-# control losing data, a boot that failed) and runs the assertions on it:
+# control losing data, a boot that failed; then the run boot not seeing the
+# switch the command line gives) and runs the assertions on it:
 # every line must say "caught". Exits non-zero otherwise. (The first break
 # made for real, a gup_repro that does not write: README, "Showing that the
 # tests can fail".)
@@ -53,4 +54,16 @@ break_row "the patched kernel granted the pin" patched xfs longterm pin granted
 break_row "the control lost its data" patched ext4 control after-power-cut old
 break_row "the file system left unclean" patched ext4 longterm fsck errors
 break_row "a boot failed" base xfs shortterm result ERROR
+
+# The switch on the command line not seen by the run boot: a copy of the
+# patched kernel's logs with vm.gup_longterm_file_write read as 0.
+mkdir -p "$tmp/runs/patched/repro"
+(cd "$RUNS/patched/repro" && cp --parents run-output.log ./*/run-console.log "$tmp/runs/patched/repro/")
+sed -i 's/^boot-switch: 1$/boot-switch: 0/' "$tmp/runs/patched/repro/run-output.log"
+if RUNS=$tmp/runs RESULTS=$tmp/real assert_results >"$tmp/out" 2>&1; then
+	echo "NOT CAUGHT: the command line's switch not seen"
+	rc=1
+else
+	echo "caught: the command line's switch not seen: $(grep -m1 'assert failed: patched: gup_longterm' "$tmp/out")"
+fi
 exit $rc

@@ -3,29 +3,33 @@
 # long-term write pins of MAP_SHARED file mappings cause, on the base and the
 # patched kernel (default: both), with the file on ext4 and on xfs.
 #
-# Each case (kernel, fs, mode) is three boots with the same disks, in
-# build/runs/KERNEL/repro-FS-MODE/ (repro-FS-MODE.RUN/ with --runs):
-#   setup  guest/setup.sh creates the file, clean shutdown
-#   run    guest/run.sh: repro MODE (guest/repro.c) with the gup_repro
-#          module (guest/gup_repro.c) playing the device, then a power cut
-#          (sysrq b)
-#   read   guest/read.sh: mount (journal replay), read the file back
-# then a host-side fsck of the file system. One table row per case.
+# The host makes the disks (mkfs.ext4 -d, mkfs.xfs -p), with one test file per
+# case (kernel, fs, mode), then boots each kernel twice with them, in
+# build/runs/KERNEL/repro/ (repro.RUN/ with --runs):
+#   run    guest/run.sh: for each case in turn, repro MODE (guest/repro.c)
+#          on the case's file, the gup_repro module (guest/gup_repro.c)
+#          playing the device; each case leaves its pin held; then the
+#          partial pins (below), and a power cut (sysrq b)
+#   read   guest/read.sh: mount (journal replay), read each file back
+# then a host-side fsck of each file system. One table row per case, from its
+# part of the boots' logs (build/runs/KERNEL/repro/FS-MODE/).
 #
 # --assert: exit non-zero unless the base kernel loses the device's write
 # under a long-term pin on ext4 and xfs (the application saw that write
-# through its mapping, fsync() returned 0, the disk kept the old data), the patched kernel refuses that pin
-# with EFAULT and leaves a clean file system, the control (no pin) keeps its
-# data on both kernels and short-term pins lose the write on both (the series
-# leaves them alone). Every boot must succeed too, and on the base kernel the
-# dirty-warn case must warn exactly once (in ext4_dirty_folio).
-# --runs N: run each case N times.
+# through its mapping, fsync() returned 0, the disk kept the old data), the
+# patched kernel refuses that pin with EFAULT and leaves a clean file system,
+# grants it with gup_longterm_file_write=1 (given on the command line, set
+# for each case at run time) and says so, the control (no pin) keeps its
+# data on both kernels and short-term pins lose the write on both (the
+# series leaves them alone). Both boots must succeed too, and on the base
+# kernel the dirty-warn case must warn exactly once (in ext4_dirty_folio).
+# --runs N: run the cases N times.
 #
-# Then, one boot per kernel (guest/partial.sh): a long-term write pin, in one
-# call, of anonymous memory followed by a MAP_SHARED file, through the slow
-# and the fast path. One row per kernel and file system: how many pages the
-# call pinned. --assert: the base pins all of them, the patched kernel only
-# the anonymous ones (the documented partial pin).
+# The partial pins: a long-term write pin, in one call, of anonymous memory
+# followed by a MAP_SHARED file, through the slow and the fast path. One row
+# per kernel and file system: how many pages the call pinned. --assert: the
+# base pins all of them, the patched kernel only the anonymous ones (the
+# documented partial pin).
 #
 # The guest programs (gup_repro built against each kernel, repro) are built
 # and packed into the initramfs first; --build does only that, --no-build
@@ -79,14 +83,52 @@ build_guest_programs() {
 	"$COMMON/initramfs.sh" "$PATCHED_TREE"
 }
 
-# boot STEP DIR KERNEL FS MODE [vm-run.sh options]: one boot of a case; its
-# logs are kept as DIR/STEP-console.log and DIR/STEP-output.log.
+# kernel_cases KERNEL: the cases KERNEL runs, one "FS MODE" per line.
+kernel_cases() {
+	local fs mode
+	for fs in ext4 xfs; do
+		for mode in "${MODES[@]}"; do
+			[ "$mode" = dirty-warn ] && [ "$fs" != ext4 ] && continue
+			# The switch exists on the patched kernel only.
+			[ "$mode" = unsafe ] && [ "$1" != patched ] && continue
+			echo "$fs $mode"
+		done
+	done
+}
+
+# make_disks DIR KERNEL: the two file systems, made on the host, each with
+# one test file per case (4 pages of 'S', the pattern repro never writes).
+make_disks() {
+	local dir=$1 kernel=$2 fs mode file
+	rm -rf "$dir/files"
+	mkdir -p "$dir/files/ext4" "$dir/files/xfs"
+	printf '/dev/null\n0 0\nd--755 0 0\n' >"$dir/xfs.proto"
+	while read -r fs mode; do
+		file=$dir/files/$fs/repro-$mode.dat
+		head -c 16384 /dev/zero | tr '\000' S >"$file"
+		[ "$fs" = xfs ] && printf 'repro-%s.dat ---644 0 0 %s\n' "$mode" "$file" >>"$dir/xfs.proto"
+	done < <(kernel_cases "$kernel")
+	echo '$' >>"$dir/xfs.proto"
+	rm -f "$dir/ext4.img" "$dir/xfs.img"
+	truncate -s 512M "$dir/ext4.img"
+	truncate -s 320M "$dir/xfs.img"
+	if ! mkfs.ext4 -q -F -d "$dir/files/ext4" "$dir/ext4.img" ||
+		! mkfs.xfs -q -f -p "$dir/xfs.proto" "$dir/xfs.img"; then
+		die "making the reproducer's disks in $dir failed"
+	fi
+}
+
+# boot STEP DIR KERNEL [vm-run.sh options]: one boot (repro/STEP.sh) of all
+# of KERNEL's cases; its logs are kept as DIR/STEP-console.log and
+# DIR/STEP-output.log.
 boot() {
-	local step=$1 dir=$2 kernel=$3 fs=$4 mode=$5 rc=0
-	shift 5
-	local append="repro.kernel=$kernel repro.fs=$fs repro.mode=$mode"
-	# unsafe: a long-term pin with the administrator's switch on.
-	[ "$mode" != unsafe ] || append+=" gup_longterm_file_write=1"
+	local step=$1 dir=$2 kernel=$3 rc=0 cases
+	shift 3
+	cases=$(kernel_cases "$kernel" | tr ' \n' ':,')
+	local append="repro.kernel=$kernel repro.cases=${cases%,}"
+	# The administrator's switch, on the command line: the run boot says
+	# it saw it, then sets vm.gup_longterm_file_write for each case.
+	[ "$kernel" != patched ] || append+=" gup_longterm_file_write=1"
 	"$COMMON/vm-run.sh" "$@" --append "$append" \
 		"$OUT/$kernel" "repro/$step.sh" "$dir" >"$dir/$step-vm-run.log" 2>&1 || rc=$?
 	mv "$dir/console.log" "$dir/$step-console.log" 2>/dev/null || true
@@ -94,6 +136,13 @@ boot() {
 	if [ "$rc" -ne 0 ]; then
 		echo "$step boot failed (exit $rc): $(grep -m1 '^error' "$dir/$step-vm-run.log")" >>"$dir/errors"
 	fi
+}
+
+# section FILE MARKER: the lines of FILE from the line MARKER to the next
+# line that starts like it ("case: " in the outputs, "repro-case: " in the
+# console, where the run boot logs each case's start).
+section() {
+	awk -v m="$2" -v p="${2%%: *}: " 'index($0, p) == 1 { on = ($0 == m); next } on' "$1" 2>/dev/null
 }
 
 # value FILE KEY: the value of the last "KEY: value" line of FILE, or "-".
@@ -108,55 +157,69 @@ check_fs() {
 	case $fs in
 	ext4) e2fsck -fn "$dir/ext4.img" ;;
 	xfs) xfs_repair -f -n "$dir/xfs.img" ;;
-	esac >"$dir/fsck.log" 2>&1
+	esac >"$dir/fsck-$fs.log" 2>&1
 }
 
-# run_case KERNEL FS MODE RUN DIR: the three boots and the fsck, then one
-# result line (the table's columns) in DIR/result.
-run_case() {
-	local kernel=$1 fs=$2 mode=$3 run=$4 dir=$5 expect=() new=B
+# run_kernel KERNEL RUN DIR: KERNEL's cases, all in the same two boots with
+# the same disks (each case has its own file): the run boot, the power cut,
+# the read boot, then the host's fsck of each file system. Each case's part
+# of the logs goes to DIR/FS-MODE/, its row (the table's columns) to
+# DIR/FS-MODE/result.
+run_kernel() {
+	local kernel=$1 run=$2 dir=$3 expect=()
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	: >"$dir/errors"
-	if [ "$kernel" = base ] && [ "$mode" = dirty-warn ]; then
-		expect=(--expect-warning "$EXT4_WARNING")
-	fi
-	[ "$mode" = control ] && new=C
+	make_disks "$dir" "$kernel"
+	# Dirtying without the page lock behind ext4's back (dirty-warn): the
+	# base warns once; the patched kernel refuses that pin.
+	[ "$kernel" != base ] || expect=(--expect-warning "$EXT4_WARNING")
+	boot run "$dir" "$kernel" --keep-disks --timeout 600 "${expect[@]}"
+	[ -s "$dir/errors" ] || boot read "$dir" "$kernel" --keep-disks
+	local fs
+	local -A fsck_of=([ext4]=clean [xfs]=clean)
+	for fs in ext4 xfs; do
+		check_fs "$fs" "$dir" || fsck_of[$fs]=errors
+	done
 
-	boot setup "$dir" "$kernel" "$fs" "$mode" --disks
-	[ -s "$dir/errors" ] || boot run "$dir" "$kernel" "$fs" "$mode" --keep-disks "${expect[@]}"
-	[ -s "$dir/errors" ] || boot read "$dir" "$kernel" "$fs" "$mode" --keep-disks
-
-	local out=$dir/run-output.log pin mapping fsync odirect data warnings fsck=clean result
-	pin=$(value "$out" pin | tr -d ' ')
-	mapping=$(value "$out" mapping)
-	fsync=$(value "$out" fsync)
-	odirect=$(value "$out" odirect-after-fsync)
-	[ "$mode" = dirty-warn ] && odirect=$(value "$out" odirect-after-unpin)
-	data=$(value "$dir/read-output.log" data)
-	case $data in
-	A) data=old ;;
-	"$new") data=new ;;
-	-) ;;
-	*) data="other($data)" ;;
-	esac
-	warnings=$(grep -c 'WARNING:' "$dir/run-console.log" 2>/dev/null || true)
-	check_fs "$fs" "$dir" || fsck=errors
-
-	if [ -s "$dir/errors" ]; then
-		result=ERROR
-	elif [[ $pin == refused* ]]; then
-		result=refused
-	elif [ "$data" = new ]; then
-		result=kept
-	elif [ "$data" = old ]; then
-		result=LOST
-	else
-		result="?"
-	fi
-	# shellcheck disable=SC2059 # the format is a constant
-	printf "$ROW_FORMAT" "$kernel" "$fs" "$mode" "$run" "$pin" "$mapping" "$fsync" "$odirect" \
-		"$data" "${warnings:-0}" "$fsck" "$result" >"$dir/result"
+	local mode cdir new pin mapping fsync odirect data warnings fsck result
+	while read -r fs mode; do
+		cdir=$dir/$fs-$mode
+		mkdir -p "$cdir"
+		section "$dir/run-output.log" "case: $fs $mode" >"$cdir/run-output.log"
+		section "$dir/run-console.log" "repro-case: $fs $mode" >"$cdir/run-console.log"
+		section "$dir/read-output.log" "case: $fs $mode" >"$cdir/read-output.log"
+		new=B
+		[ "$mode" = control ] && new=C
+		pin=$(value "$cdir/run-output.log" pin | tr -d ' ')
+		mapping=$(value "$cdir/run-output.log" mapping)
+		fsync=$(value "$cdir/run-output.log" fsync)
+		odirect=$(value "$cdir/run-output.log" odirect-after-fsync)
+		[ "$mode" = dirty-warn ] && odirect=$(value "$cdir/run-output.log" odirect-after-unpin)
+		data=$(value "$cdir/read-output.log" data)
+		case $data in
+		A) data=old ;;
+		"$new") data=new ;;
+		-) ;;
+		*) data="other($data)" ;;
+		esac
+		warnings=$(grep -c 'WARNING:' "$cdir/run-console.log" || true)
+		fsck=${fsck_of[$fs]}
+		if [ -s "$dir/errors" ] || [ "$(value "$cdir/run-output.log" case-exit)" != 0 ]; then
+			result=ERROR
+		elif [[ $pin == refused* ]]; then
+			result=refused
+		elif [ "$data" = new ]; then
+			result=kept
+		elif [ "$data" = old ]; then
+			result=LOST
+		else
+			result="?"
+		fi
+		# shellcheck disable=SC2059 # the format is a constant
+		printf "$ROW_FORMAT" "$kernel" "$fs" "$mode" "$run" "$pin" "$mapping" "$fsync" "$odirect" \
+			"$data" "${warnings:-0}" "$fsck" "$result" >"$cdir/result"
+	done < <(kernel_cases "$kernel")
 }
 
 print_header() {
@@ -216,7 +279,7 @@ assert_results() {
 		expect_result patched "$fs" unsafe pin=granted mapping=new fsync=0 disk-after-fsync=old \
 			after-power-cut=old result=LOST || rc=1
 		if ran patched && ! grep -q 'gup: granted an unsafe long-term write pin for repro\[' \
-			"$RUNS/patched/repro-$fs-unsafe"*/run-console.log; then
+			"$RUNS/patched/repro"*/"$fs-unsafe/run-console.log"; then
 			echo "assert failed: patched $fs unsafe: no report of the unsafe pin" >&2
 			rc=1
 		fi
@@ -228,6 +291,18 @@ assert_results() {
 				after-power-cut=old result=LOST || rc=1
 		done
 	done
+	# The switch on the command line took effect (the run boot then sets
+	# it for each case, and the unsafe cases see it on).
+	local out
+	if ran patched; then
+		for out in "$RUNS"/patched/repro*/run-output.log; do
+			[ "$(value "$out" boot-switch)" = 1 ] || {
+				echo "assert failed: patched: gup_longterm_file_write=1 on the command line," \
+					"vm.gup_longterm_file_write read $(value "$out" boot-switch) (${out#"$RUNS"/})" >&2
+				rc=1
+			}
+		done
+	fi
 	# Dirtying without the page lock behind ext4's back: one WARNING.
 	! ran base || expect_result base ext4 dirty-warn pin=granted mapping=new warnings=1 result=kept || rc=1
 	if grep -q ' ERROR$' "$RESULTS"; then
@@ -238,36 +313,33 @@ assert_results() {
 	return $rc
 }
 
-# partial_pins KERNEL: the partial-pin boot; one row per file system in
-# $PARTIAL_RESULTS.
-partial_pins() {
-	local kernel=$1 dir=$RUNS/$1/repro-partial rc=0
-	mkdir -p "$dir"
-	"$COMMON/vm-run.sh" --disks --append "repro.kernel=$kernel" "$OUT/$kernel" repro/partial.sh \
-		"$dir" >"$dir/vm-run.log" 2>&1 || rc=$?
-	if [ "$rc" -ne 0 ]; then
-		echo "$kernel: the partial-pin boot failed (exit $rc), see $dir" >&2
+# partial_rows KERNEL DIR: the partial pins of KERNEL's run boot in DIR, one
+# row per file system in $PARTIAL_RESULTS.
+partial_rows() {
+	local kernel=$1 dir=$2
+	if [ -s "$dir/errors" ]; then
 		echo "$kernel - ERROR ERROR" >>"$PARTIAL_RESULTS"
 		return
 	fi
-	awk -v k="$kernel" '
+	section "$dir/run-output.log" "case: partial" | awk -v k="$kernel" '
 		/^fs: / { fs = $2 }
 		/^partial-slow: / { slow = $2 $3 $4 }
-		/^partial-fast: / { printf "%s %s %s %s\n", k, fs, slow, $2 $3 $4 }' \
-		"$dir/output.log" >>"$PARTIAL_RESULTS"
+		/^partial-fast: / { printf "%s %s %s %s\n", k, fs, slow, $2 $3 $4 }' >>"$PARTIAL_RESULTS"
 }
 
 assert_partial() {
-	local kernel fs want rc=0
+	local kernel fs want rows rc=0
 	for kernel in "${kernels[@]}"; do
 		want="8of8 8of8"
 		[ "$kernel" = patched ] && want="4of8 4of8"
 		for fs in ext4 xfs ramfs; do
-			grep -qx "$kernel $fs $want" "$PARTIAL_RESULTS" || {
+			# (every run's row, and at least one)
+			rows=$(grep "^$kernel $fs " "$PARTIAL_RESULTS") || true
+			if [ -z "$rows" ] || grep -vqx "$kernel $fs $want" <<<"$rows"; then
 				echo "assert failed: partial pin, $kernel $fs: expected (slow fast) $want," \
-					"saw: $(grep "^$kernel $fs " "$PARTIAL_RESULTS" || echo nothing)" >&2
+					"saw: ${rows:-nothing}" >&2
 				rc=1
-			}
+			fi
 		done
 	done
 	[ "$rc" -eq 0 ] && echo "assert: partial pins as documented"
@@ -307,33 +379,28 @@ main() {
 	: >"$RESULTS"
 	print_header
 	local kernel fs mode run dir
+	: >"$PARTIAL_RESULTS"
 	for kernel in "${kernels[@]}"; do
-		for fs in ext4 xfs; do
-			for mode in "${MODES[@]}"; do
-				[ "$mode" = dirty-warn ] && [ "$fs" != ext4 ] && continue
-				# The switch exists on the patched kernel only.
-				[ "$mode" = unsafe ] && [ "$kernel" != patched ] && continue
-				for run in $(seq "$runs"); do
-					dir=$RUNS/$kernel/repro-$fs-$mode
-					[ "$runs" -eq 1 ] || dir=$dir.$run
-					run_case "$kernel" "$fs" "$mode" "$run" "$dir"
-					cat "$dir/result"
-					cat "$dir/result" >>"$RESULTS"
-				done
-			done
+		# (no earlier run's logs: the assertions read all of them)
+		rm -rf "$RUNS/$kernel"/repro "$RUNS/$kernel"/repro[.-]*
+		for run in $(seq "$runs"); do
+			dir=$RUNS/$kernel/repro
+			[ "$runs" -eq 1 ] || dir=$dir.$run
+			run_kernel "$kernel" "$run" "$dir"
+			while read -r fs mode; do
+				cat "$dir/$fs-$mode/result"
+				cat "$dir/$fs-$mode/result" >>"$RESULTS"
+			done < <(kernel_cases "$kernel")
+			partial_rows "$kernel" "$dir"
 		done
 	done
 	echo
 	echo "One long-term write pin of 4 anonymous pages followed by 4 pages of a MAP_SHARED file:"
-	: >"$PARTIAL_RESULTS"
-	for kernel in "${kernels[@]}"; do
-		partial_pins "$kernel"
-	done
 	{
 		echo "kernel fs pin_user_pages() pin_user_pages_fast()"
 		sed 's/\([0-9]\)of\([0-9]\)/\1 of \2/g; s/ of /_of_/g' "$PARTIAL_RESULTS"
 	} | column -t | sed 's/_of_/ of /g'
-	echo "logs: $RUNS/KERNEL/repro-*/; took $((SECONDS / 60))m$((SECONDS % 60))s"
+	echo "logs: $RUNS/KERNEL/repro/; took $((SECONDS / 60))m$((SECONDS % 60))s"
 	[ "$assert" -eq 1 ] || return 0
 	local rc=0
 	assert_results || rc=1

@@ -1,5 +1,10 @@
 #!/bin/sh
-# Guest, last boot of a repro run (repro/repro.sh): /init mounted the disks
-# (the journal replayed after the power cut); print what the test file holds.
-fs=$(sed -n 's/.*repro\.fs=\([^ ]*\).*/\1/p' /proc/cmdline)
-repro read "/mnt/$fs/repro.dat"
+# Guest, second boot of a repro run (repro/repro.sh): /init mounted the disks
+# (the journals replayed after the power cut); print what each case's file
+# holds (repro.cases= as in run.sh).
+rc=0
+for case in $(sed -n 's/.*repro\.cases=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' '); do
+	echo "case: ${case%%:*} ${case#*:}"
+	repro read "/mnt/${case%%:*}/repro-${case#*:}.dat" || rc=1
+done
+exit $rc

@@ -1,29 +1,70 @@
 #!/bin/sh
-# Guest, second boot of a repro run (repro/repro.sh): load the gup_repro
-# module built for this kernel, run "repro MODE" on the test file, report, and
-# cut the power (sysrq b, and qemu runs with -no-reboot) while repro's pin,
-# if it left one, is still held. Kernel command line:
-#   repro.kernel=base|patched repro.fs=ext4|xfs repro.mode=MODE
-#   [repro.pin=shortterm]  (dirty-warn only: pin short-term)
+# Guest, first boot of a repro run (repro/repro.sh): load the gup_repro module
+# built for this kernel, run "repro MODE FILE" for each case, with the
+# gup_repro module playing the device, then "repro partial" on each file
+# system, and cut the power (sysrq b, and qemu runs with -no-reboot) while
+# the pins the cases left are still held. Kernel command line:
+#   repro.kernel=base|patched
+#   repro.cases=FS:MODE,...   each case's file is /mnt/FS/repro-MODE.dat
+# Each case's output starts with "case: FS MODE" (and its kernel messages
+# with "repro-case: FS MODE"), the partial pins' with "case: partial".
 param() {
 	sed -n "s/.*repro\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline
 }
 
 kernel=$(param kernel)
-fs=$(param fs)
-mode=$(param mode)
-pin=$(param pin)
 # Both modules say 6.1.192+ and the kernel has no CONFIG_MODVERSIONS: insmod
 # would load either one, so the host says which kernel this is.
 if ! insmod "/tests/bin/gup_repro-$kernel.ko"; then
 	echo "error: cannot load /tests/bin/gup_repro-$kernel.ko (repro.kernel=$kernel)"
 	exit 1
 fi
-# unsafe: a long-term pin, with vm.gup_longterm_file_write=1 on the command line.
-[ "$mode" = unsafe ] && mode=longterm
-# shellcheck disable=SC2086 # $pin is empty or one word
-repro "$mode" "/mnt/$fs/repro.dat" $pin
-echo "bench-exit: $?"
+# The administrator's switch (the patched kernel only): what the command
+# line made of it, then on for the unsafe cases only.
+switch=/proc/sys/vm/gup_longterm_file_write
+[ -e "$switch" ] && echo "boot-switch: $(cat "$switch")"
+
+rc=0
+for case in $(param cases | tr , ' '); do
+	fs=${case%%:*}
+	mode=${case#*:}
+	echo "case: $fs $mode"
+	echo "repro-case: $fs $mode" >/dev/kmsg
+	if ! grep -q " /mnt/$fs $fs " /proc/mounts; then
+		echo "error: /mnt/$fs is not a mounted $fs"
+		echo "case-exit: 1"
+		rc=1
+		continue
+	fi
+	if [ -e "$switch" ]; then
+		if [ "$mode" = unsafe ]; then
+			echo 1 >"$switch"
+		else
+			echo 0 >"$switch"
+		fi
+	fi
+	# unsafe: a long-term pin, with the switch on.
+	[ "$mode" = unsafe ] && mode=longterm
+	repro "$mode" "/mnt/$fs/repro-${case#*:}.dat"
+	status=$?
+	echo "case-exit: $status"
+	[ "$status" -eq 0 ] || rc=1
+done
+
+echo "case: partial"
+echo "repro-case: partial" >/dev/kmsg
+[ -e "$switch" ] && echo 0 >"$switch"
+for fs in ext4 xfs ramfs; do
+	if ! grep -q " /mnt/$fs $fs " /proc/mounts; then
+		echo "error: /mnt/$fs is not a mounted $fs"
+		rc=1
+		continue
+	fi
+	echo "fs: $fs"
+	repro partial "/mnt/$fs/partial.dat" || rc=1
+done
+
+echo "bench-exit: $rc"
 # Let the serial port drain, then cut the power: no sync, no unmount.
 sleep 2
 echo b >/proc/sysrq-trigger
