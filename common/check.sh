@@ -67,8 +67,9 @@ build_driver_objects() {
 # before the last, the objects of the C files the series touches and the
 # hardware drivers' objects, in one make run per commit with the drivers'
 # configuration (a superset of the test kernel's); at the last, the whole
-# test kernel and the drivers' objects. (make check-all builds the whole
-# kernel at every commit.)
+# test kernel and the drivers' objects. A commit that changes only
+# Documentation/ or tools/ (the selftest) leaves the kernel as it was: not
+# built again. (make check-all builds the whole kernel at every commit.)
 build_each_patch() {
 	local commit last objects
 	last=$(git -C "$PATCHED_TREE" rev-parse series)
@@ -76,6 +77,11 @@ build_each_patch() {
 		echo "== $(git -C "$PATCHED_TREE" log -1 --format=%s "$commit")"
 		git -C "$PATCHED_TREE" checkout -q "$commit"
 		objects=""
+		if [ "$commit" != "$last" ] && [ -z "$(git -C "$PATCHED_TREE" diff --name-only \
+			"$commit^" "$commit" -- . ':!Documentation' ':!tools')" ]; then
+			echo "(documentation or tools only: the kernel is the previous commit's)"
+			continue
+		fi
 		if [ "$commit" = "$last" ]; then
 			"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/patched" || return 1
 		else
@@ -175,25 +181,25 @@ lane_base() {
 		"$TOP/repro/repro.sh" --assert --no-build base
 }
 
-LANE_A_STEPS=6
+LANE_A_STEPS=3
 lane_a() {
 	lane_step "patched kernel: gup_longterm passes on ext4, xfs, ramfs" check_patched_gup_longterm
 	lane_step "patched kernel: KUnit suite gup_longterm passes" check_kunit
+	lane_step "benchmark smoke run (make bench, short)" check_bench_smoke
+}
+
+LANE_B_STEPS=5
+lane_b() {
+	lane_step "reproducer, patched kernel: the long-term pin refused, the way back as documented, short-term pins unchanged" \
+		"$TOP/repro/repro.sh" --assert --no-build patched
+	lane_step "stress, short (make stress's races and fuzzer on the patched test kernel: lockdep, DEBUG_VM): no complaint, no write pin of a shared file granted, data intact" \
+		"$TOP/stress/stress.sh" --smoke
 	lane_step "patched kernel: the real clients do what mainline's rule says, every positive control working" \
 		"$TOP/clients/clients.sh" --assert --no-build patched
 	lane_step "patched kernel: 100000 refusals for an unprivileged process, counted, log bounded" \
 		check_refusal_flood
 	lane_step "patched kernel: the base's own vm selftests give the same results as on the base (quick set)" \
 		check_vmtests quick patched
-	lane_step "benchmark smoke run (make bench, short)" check_bench_smoke
-}
-
-LANE_B_STEPS=2
-lane_b() {
-	lane_step "reproducer, patched kernel: the long-term pin refused, the way back as documented, short-term pins unchanged" \
-		"$TOP/repro/repro.sh" --assert --no-build patched
-	lane_step "stress, short (make stress's races and fuzzer on the patched test kernel: lockdep, DEBUG_VM): no complaint, no write pin of a shared file granted, data intact" \
-		"$TOP/stress/stress.sh" --smoke
 }
 
 # start_lane NAME: run lane_NAME in the background, its progress in
