@@ -5,7 +5,7 @@
 # device's write never reached the page the application maps, the bug not
 # reproduced, the patched kernel granting the pin, fsync() failing, the
 # control losing data, a boot that failed; then the run boot not seeing the
-# switch the command line gives) and runs the assertions on it:
+# switch the command line gives, the unsafe pin not reported) and runs the assertions on it:
 # every line must say "caught". Exits non-zero otherwise. (The first break
 # made for real, a gup_repro that does not write: README, "Showing that the
 # tests can fail".)
@@ -65,5 +65,16 @@ if RUNS=$tmp/runs RESULTS=$tmp/real assert_results >"$tmp/out" 2>&1; then
 	rc=1
 else
 	echo "caught: the command line's switch not seen: $(grep -m1 'assert failed: patched: gup_longterm' "$tmp/out")"
+fi
+
+# The patched kernel granted the unsafe pin without saying so: the copy with
+# the switch restored and the unsafe case's kernel log emptied.
+sed -i 's/^boot-switch: 0$/boot-switch: 1/' "$tmp/runs/patched/repro/run-output.log"
+: >"$tmp/runs/patched/repro/xfs-unsafe/run-console.log"
+if RUNS=$tmp/runs RESULTS=$tmp/real assert_results >"$tmp/out" 2>&1; then
+	echo "NOT CAUGHT: the unsafe pin not reported"
+	rc=1
+else
+	echo "caught: the unsafe pin not reported: $(grep -m1 'assert failed: patched xfs unsafe' "$tmp/out")"
 fi
 exit $rc
