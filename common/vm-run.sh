@@ -104,6 +104,11 @@ check_kernel_log() {
 		grep 'WARNING:' "$logdir/console.log" | head -5 >&2
 		return 1
 	fi
+	# (one backtrace, the warning's: a dump_stack() elsewhere is a complaint)
+	if [ "$(grep -c 'Call Trace' "$logdir/console.log" || true)" -ne 1 ]; then
+		echo "error: besides the expected warning, the kernel printed a backtrace in $test" >&2
+		return 1
+	fi
 	if echo "$found" | grep -vE 'WARNING:|Call Trace' | grep -q .; then
 		echo "error: besides the expected warning, the kernel complained in $test:" >&2
 		echo "$found" | grep -vE 'WARNING:|Call Trace' | head -5 >&2

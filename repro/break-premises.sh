@@ -4,8 +4,9 @@
 # run's table (build/runs/repro-results*), breaks one row in each copy (the
 # device's write never reached the page the application maps, the bug not
 # reproduced, the patched kernel granting the pin, fsync() failing, the
-# control losing data, a boot that failed; then the run boot not seeing the
-# switch the command line gives, the unsafe pin not reported) and runs the assertions on it:
+# control losing data, a boot that failed; then, on a copy of the patched
+# kernel's logs, the switch on by default, the command line's switch not
+# seen, the unsafe pin not reported) and runs the assertions on it:
 # every line must say "caught". Exits non-zero otherwise. (The first break
 # made for real, a gup_repro that does not write: README, "Showing that the
 # tests can fail".)
@@ -23,20 +24,29 @@ cat "${tables[@]}" | sort -u >"$tmp/real"
 kernels=(base patched)
 rc=0
 
+# expect_caught NAME PATTERN: assert_results (on $RESULTS, with the logs in
+# $RUNS) must fail, and say why: with a line matching PATTERN.
+expect_caught() {
+	local why
+	if assert_results >"$tmp/out" 2>&1; then
+		echo "NOT CAUGHT: $1"
+		rc=1
+	elif why=$(grep -m1 -e "$2" "$tmp/out"); then
+		echo "caught: $1: $why"
+	else
+		echo "NOT CAUGHT: $1 (the assertions failed, but not on it: $(head -1 "$tmp/out"))"
+		rc=1
+	fi
+}
+
 # break_row NAME KERNEL FS MODE COLUMN VALUE: the real table with that
-# column of that row changed; assert_results must fail on it.
+# column of that row changed; assert_results must fail on that row.
 break_row() {
 	local name=$1 col
 	col=$(print_header | awk -v c="$5" '{ for (i = 1; i <= NF; i++) if ($i == c) print i }')
 	awk -v k="$2" -v f="$3" -v m="$4" -v c="$col" -v v="$6" \
 		'$1 == k && $2 == f && $3 == m { $c = v } { print }' "$tmp/real" >"$tmp/broken"
-	RESULTS=$tmp/broken
-	if assert_results >"$tmp/out" 2>&1; then
-		echo "NOT CAUGHT: $name"
-		rc=1
-	else
-		echo "caught: $name: $(grep -m1 -e "assert failed: $2 $3 $4" -e 'some boots failed' "$tmp/out")"
-	fi
+	RESULTS=$tmp/broken expect_caught "$name" "assert failed: $2 $3 $4"
 }
 
 RESULTS=$tmp/real
@@ -55,26 +65,24 @@ break_row "the control lost its data" patched ext4 control after-power-cut old
 break_row "the file system left unclean" patched ext4 longterm fsck errors
 break_row "a boot failed" base xfs shortterm result ERROR
 
-# The switch on the command line not seen by the run boot: a copy of the
-# patched kernel's logs with vm.gup_longterm_file_write read as 0.
+# The patched kernel's switch: a copy of its logs (the last run's).
+[ -d "$RUNS/patched/repro" ] || die "no run of the patched kernel in $RUNS/patched/repro: run make check first"
 mkdir -p "$tmp/runs/patched/repro"
-(cd "$RUNS/patched/repro" && cp --parents run-output.log ./*/run-console.log "$tmp/runs/patched/repro/")
-sed -i 's/^boot-switch: 1$/boot-switch: 0/' "$tmp/runs/patched/repro/run-output.log"
-if RUNS=$tmp/runs RESULTS=$tmp/real assert_results >"$tmp/out" 2>&1; then
-	echo "NOT CAUGHT: the command line's switch not seen"
-	rc=1
-else
-	echo "caught: the command line's switch not seen: $(grep -m1 'assert failed: patched: gup_longterm' "$tmp/out")"
-fi
-
-# The patched kernel granted the unsafe pin without saying so: the copy with
-# the switch restored and the unsafe case's kernel log emptied.
-sed -i 's/^boot-switch: 0$/boot-switch: 1/' "$tmp/runs/patched/repro/run-output.log"
-: >"$tmp/runs/patched/repro/xfs-unsafe/run-console.log"
-if RUNS=$tmp/runs RESULTS=$tmp/real assert_results >"$tmp/out" 2>&1; then
-	echo "NOT CAUGHT: the unsafe pin not reported"
-	rc=1
-else
-	echo "caught: the unsafe pin not reported: $(grep -m1 'assert failed: patched xfs unsafe' "$tmp/out")"
-fi
+(cd "$RUNS/patched/repro" && cp --parents run-output.log read-output.log ./*/run-console.log \
+	"$tmp/runs/patched/repro/")
+logs=$tmp/runs/patched/repro
+# The default not off: the run boot reads it on.
+sed -i 's/^boot-switch: 0$/boot-switch: 1/' "$logs/run-output.log"
+RUNS=$tmp/runs RESULTS=$tmp/real expect_caught "the switch on by default" \
+	"assert failed: patched: vm.gup_longterm_file_write read 1 at boot"
+sed -i 's/^boot-switch: 1$/boot-switch: 0/' "$logs/run-output.log"
+# The command line's switch not seen by the read boot.
+sed -i 's/^boot-switch: 1$/boot-switch: 0/' "$logs/read-output.log"
+RUNS=$tmp/runs RESULTS=$tmp/real expect_caught "the command line's switch not seen" \
+	"assert failed: patched: gup_longterm_file_write=1 on the command line"
+sed -i 's/^boot-switch: 0$/boot-switch: 1/' "$logs/read-output.log"
+# The unsafe pin granted without a word: its kernel log emptied.
+: >"$logs/xfs-unsafe/run-console.log"
+RUNS=$tmp/runs RESULTS=$tmp/real expect_caught "the unsafe pin not reported" \
+	"assert failed: patched xfs unsafe: no report"
 exit $rc

@@ -17,9 +17,10 @@
 # --assert: exit non-zero unless the base kernel loses the device's write
 # under a long-term pin on ext4 and xfs (the application saw that write
 # through its mapping, fsync() returned 0, the disk kept the old data), the
-# patched kernel refuses that pin with EFAULT and leaves a clean file system,
-# grants it with gup_longterm_file_write=1 (given on the command line, set
-# for each case at run time) and says so, the control (no pin) keeps its
+# patched kernel refuses that pin with EFAULT by default (the switch off)
+# and leaves a clean file system, grants it with the switch on and says so
+# (vm.gup_longterm_file_write=1 for the unsafe cases; the read boot checks
+# that gup_longterm_file_write=1 on the command line turns it on), the control (no pin) keeps its
 # data on both kernels and short-term pins lose the write on both (the
 # series leaves them alone). Both boots must succeed too, and on the base
 # kernel the dirty-warn case must warn exactly once (in ext4_dirty_folio).
@@ -106,14 +107,15 @@ make_disks() {
 	while read -r fs mode; do
 		file=$dir/files/$fs/repro-$mode.dat
 		head -c 16384 /dev/zero | tr '\000' S >"$file"
-		[ "$fs" = xfs ] && printf 'repro-%s.dat ---644 0 0 %s\n' "$mode" "$file" >>"$dir/xfs.proto"
+		# (mkfs.xfs runs in files/xfs/: names, not paths, in the prototype)
+		[ "$fs" = xfs ] && printf 'repro-%s.dat ---644 0 0 repro-%s.dat\n' "$mode" "$mode" >>"$dir/xfs.proto"
 	done < <(kernel_cases "$kernel")
 	echo '$' >>"$dir/xfs.proto"
 	rm -f "$dir/ext4.img" "$dir/xfs.img"
 	truncate -s 512M "$dir/ext4.img"
 	truncate -s 320M "$dir/xfs.img"
 	if ! mkfs.ext4 -q -F -d "$dir/files/ext4" "$dir/ext4.img" ||
-		! mkfs.xfs -q -f -p "$dir/xfs.proto" "$dir/xfs.img"; then
+		! (cd "$dir/files/xfs" && mkfs.xfs -q -f -p ../../xfs.proto ../../xfs.img); then
 		die "making the reproducer's disks in $dir failed"
 	fi
 }
@@ -126,9 +128,11 @@ boot() {
 	shift 3
 	cases=$(kernel_cases "$kernel" | tr ' \n' ':,')
 	local append="repro.kernel=$kernel repro.cases=${cases%,}"
-	# The administrator's switch, on the command line: the run boot says
-	# it saw it, then sets vm.gup_longterm_file_write for each case.
-	[ "$kernel" != patched ] || append+=" gup_longterm_file_write=1"
+	# The administrator's switch (the patched kernel only): the run boot
+	# has the default (it says it saw it off) and turns it on for the unsafe
+	# cases only; the read boot has it on the command line (it says it saw
+	# it on).
+	[ "$kernel" != patched ] || [ "$step" != read ] || append+=" gup_longterm_file_write=1"
 	"$COMMON/vm-run.sh" "$@" --append "$append" \
 		"$OUT/$kernel" "repro/$step.sh" "$dir" >"$dir/$step-vm-run.log" 2>&1 || rc=$?
 	mv "$dir/console.log" "$dir/$step-console.log" 2>/dev/null || true
@@ -141,8 +145,10 @@ boot() {
 # section FILE MARKER: the lines of FILE from the line MARKER to the next
 # line that starts like it ("case: " in the outputs, "repro-case: " in the
 # console, where the run boot logs each case's start).
+# (nothing if FILE is missing: a boot that did not happen)
 section() {
-	awk -v m="$2" -v p="${2%%: *}: " 'index($0, p) == 1 { on = ($0 == m); next } on' "$1" 2>/dev/null
+	[ -f "$1" ] || return 0
+	awk -v m="$2" -v p="${2%%: *}: " 'index($0, p) == 1 { on = ($0 == m); next } on' "$1"
 }
 
 # value FILE KEY: the value of the last "KEY: value" line of FILE, or "-".
@@ -295,14 +301,21 @@ assert_results() {
 				after-power-cut=old result=LOST || rc=1
 		done
 	done
-	# The switch on the command line took effect (the run boot then sets
-	# it for each case, and the unsafe cases see it on).
-	local out
+	# The switch: off by default in the run boot (whose longterm cases
+	# are refused), on in the read boot, from its command line.
+	local dir
 	if ran patched; then
-		for out in "$RUNS"/patched/repro*/run-output.log; do
-			[ "$(value "$out" boot-switch)" = 1 ] || {
+		for dir in "$RUNS"/patched/repro*/; do
+			[ "$(value "$dir/run-output.log" boot-switch)" = 0 ] || {
+				echo "assert failed: patched: vm.gup_longterm_file_write read" \
+					"$(value "$dir/run-output.log" boot-switch) at boot, expected 0 (the default)" \
+					"(${dir#"$RUNS"/}run-output.log)" >&2
+				rc=1
+			}
+			[ "$(value "$dir/read-output.log" boot-switch)" = 1 ] || {
 				echo "assert failed: patched: gup_longterm_file_write=1 on the command line," \
-					"vm.gup_longterm_file_write read $(value "$out" boot-switch) (${out#"$RUNS"/})" >&2
+					"vm.gup_longterm_file_write read $(value "$dir/read-output.log" boot-switch)" \
+					"(${dir#"$RUNS"/}read-output.log)" >&2
 				rc=1
 			}
 		done

@@ -19,8 +19,8 @@ if ! insmod "/tests/bin/gup_repro-$kernel.ko"; then
 	echo "error: cannot load /tests/bin/gup_repro-$kernel.ko (repro.kernel=$kernel)"
 	exit 1
 fi
-# The administrator's switch (the patched kernel only): what the command
-# line made of it, then on for the unsafe cases only.
+# The administrator's switch (the patched kernel only): the default (no
+# command line), on for the unsafe cases only.
 switch=/proc/sys/vm/gup_longterm_file_write
 [ -e "$switch" ] && echo "boot-switch: $(cat "$switch")"
 
@@ -36,24 +36,22 @@ for case in $(param cases | tr , ' '); do
 		rc=1
 		continue
 	fi
-	if [ -e "$switch" ]; then
-		if [ "$mode" = unsafe ]; then
-			echo 1 >"$switch"
-		else
-			echo 0 >"$switch"
-		fi
+	if [ "$mode" = unsafe ]; then
+		# A long-term pin, with the switch on.
+		echo 1 >"$switch"
+		repro longterm "/mnt/$fs/repro-unsafe.dat"
+		status=$?
+		echo 0 >"$switch"
+	else
+		repro "$mode" "/mnt/$fs/repro-$mode.dat"
+		status=$?
 	fi
-	# unsafe: a long-term pin, with the switch on.
-	[ "$mode" = unsafe ] && mode=longterm
-	repro "$mode" "/mnt/$fs/repro-${case#*:}.dat"
-	status=$?
 	echo "case-exit: $status"
 	[ "$status" -eq 0 ] || rc=1
 done
 
 echo "case: partial"
 echo "repro-case: partial" >/dev/kmsg
-[ -e "$switch" ] && echo 0 >"$switch"
 for fs in ext4 xfs ramfs; do
 	if ! grep -q " /mnt/$fs $fs " /proc/mounts; then
 		echo "error: /mnt/$fs is not a mounted $fs"
@@ -68,3 +66,6 @@ echo "bench-exit: $rc"
 # Let the serial port drain, then cut the power: no sync, no unmount.
 sleep 2
 echo b >/proc/sysrq-trigger
+sleep 5
+echo "error: the power cut (sysrq b) did not happen"
+exit 1
