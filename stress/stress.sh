@@ -10,7 +10,9 @@
 # on the same debug kernel. Prints the figures and fails on any kernel
 # complaint (KASAN, lockdep, DEBUG_VM, WARNING, BUG: vm-run.sh), a long-term
 # write pin of a shared ext4 or xfs file granted by the patched kernel (or
-# a race that pinned nothing), a fuzz call that broke a valid one, a data or
+# a race that pinned nothing), a base kernel that granted none (the
+# calibration must show the bug; its long-term pins go through gup_test's
+# benchmark ioctls), a fuzz call that broke a valid one, a data or
 # file system error, vm selftest results other than vmtests/expected.
 #
 # --smoke: the short version make check runs: no debug kernel of its own,
@@ -45,8 +47,13 @@ run_kernel() {
 	fi
 	[ -f "$out/$KERNEL_IMAGE" ] || die "the $kernel kernel is not built in $out"
 	append="stress.seconds=$seconds stress.fuzz=$fuzz_calls"
-	# The base's gup_test hands any flags to GUP, which warns about some.
-	[ "$kernel" = base ] || append+=" stress.flags=any"
+	# The base's gup_test hands any flags to GUP, which warns about some;
+	# it has no long-term test ioctls: its benchmark ones pin long-term.
+	if [ "$kernel" = base ]; then
+		append+=" stress.longterm=benchmark"
+	else
+		append+=" stress.flags=any"
+	fi
 	say "stress on the $kernel kernel ($seconds s of races, then $fuzz_calls fuzz calls)"
 	"$COMMON/vm-run.sh" --disks --timeout $((seconds + 1200)) --append "$append" \
 		"$out" stress/stress.sh "$dir" || rc=$?
@@ -137,6 +144,21 @@ check_rule() {
 	return $rc
 }
 
+# The base (the calibration) has the bug and the stress shows it: it
+# granted long-term write pins of shared ext4 and xfs files (counted, not an
+# error), and the race pinned.
+check_calibration() {
+	local fs n rc=0
+	for fs in ext4 xfs; do
+		n=$(granted base "$fs MAP_SHARED" 'long-term read-write [a-z]+')
+		[ "${n:-0}" -gt 0 ] || {
+			echo "error: the base kernel granted no long-term write pin of a shared $fs file: the stress did not reach the bug" >&2
+			rc=1
+		}
+	done
+	return $rc
+}
+
 main() {
 	local seconds=300 kernel rc=0
 	kernels=()
@@ -172,6 +194,9 @@ main() {
 	done
 	if [[ " ${kernels[*]} " == *" patched "* ]]; then
 		check_rule || rc=1
+	fi
+	if [[ " ${kernels[*]} " == *" base "* ]]; then
+		check_calibration || rc=1
 	fi
 	echo "took $((SECONDS / 60))m$((SECONDS % 60))s"
 	return $rc

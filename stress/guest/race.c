@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * race SECONDS: long-term and short-term pins, read-only and read-write,
+ * race SECONDS [benchmark]: long-term and short-term pins, read-only and read-write,
  * through GUP-fast and the slow path (gup_test) and io_uring registration,
  * of file, shmem, THP and hugetlb memory, while other threads truncate,
  * punch holes, write, sync, drop, page out, move and remap the same memory,
@@ -14,6 +14,8 @@
  * "refused" is EFAULT. A long-term write pin of a shared ext4 or xfs file
  * must never be granted on a kernel with the rule (the bench checks it); it
  * may also fail for the races' own reasons (a truncated page is EFAULT too).
+ * "benchmark": a gup_test without the long-term test ioctls (the base's):
+ * long-term pins through its benchmark ioctls, which unpin at once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +51,7 @@
 #define PAGES		64
 #define HUGE		(2UL << 20)
 #define FOLL_WRITE_FLAG	0x01	/* the kernel's FOLL_WRITE, for PIN_BASIC_TEST */
+#define FOLL_LONGTERM_FLAG 0x10000	/* 6.1's FOLL_LONGTERM, for PIN_FAST_BENCHMARK */
 
 struct arena {
 	const char *name;
@@ -79,6 +82,8 @@ struct counts {
 #define NR_ARENAS	8
 static struct arena arenas[NR_ARENAS];
 static struct counts counts[NR_ARENAS][NR_PINS];
+/* Long-term pins through the benchmark ioctls (race SECONDS benchmark). */
+static bool benchmark;
 static int nr_arenas;
 static atomic_bool stop;
 /*
@@ -199,6 +204,27 @@ static void count(int arena, enum pin pin, int err)
 	}
 }
 
+/*
+ * A long-term pin through the benchmark ioctls, which pin and unpin at once
+ * (a gup_test without PIN_LONGTERM_TEST_START: the base's): pin_user_pages()
+ * with FOLL_LONGTERM (PIN_LONGTERM_BENCHMARK adds it), or
+ * pin_user_pages_fast() with FOLL_LONGTERM (PIN_FAST_BENCHMARK passes it on).
+ * They return 0 for a refusal too, with the size they pinned: less than
+ * asked is a refusal (EFAULT).
+ */
+static int benchmark_pin(int gup, struct gup_test *st, enum pin pin)
+{
+	unsigned long size = st->size;
+	bool fast = pin == LT_RO_FAST || pin == LT_RW_FAST;
+
+	st->gup_flags = pin == LT_RW_SLOW || pin == LT_RW_FAST ? FOLL_WRITE_FLAG : 0;
+	if (fast)
+		st->gup_flags |= FOLL_LONGTERM_FLAG;
+	if (ioctl(gup, fast ? PIN_FAST_BENCHMARK : PIN_LONGTERM_BENCHMARK, st))
+		return errno;
+	return st->size == size ? 0 : EFAULT;
+}
+
 static void *pinner(void *arg)
 {
 	unsigned int seed = (unsigned long)arg;
@@ -228,6 +254,13 @@ static void *pinner(void *arg)
 		__u64 dst = (unsigned long)buf;
 		int ret;
 
+		if (benchmark && pin <= LT_RW_FAST) {
+			/* (see main(): not of anonymous memory, read-only) */
+			if (a->fd < 0 && (pin == LT_RO_SLOW || pin == LT_RO_FAST))
+				continue;
+			count(i, pin, benchmark_pin(gup, &st, pin));
+			continue;
+		}
 		switch (pin) {
 		case LT_RW_SLOW:
 		case LT_RW_FAST:
@@ -383,9 +416,19 @@ int main(int argc, char **argv)
 	pthread_t threads[9];
 	int seconds, i, j, e, nr = 0;
 
-	if (argc != 2)
-		return fprintf(stderr, "usage: race SECONDS\n"), 2;
+	if (argc == 3 && !strcmp(argv[2], "benchmark"))
+		benchmark = true;
+	else if (argc != 2)
+		return fprintf(stderr, "usage: race SECONDS [benchmark]\n"), 2;
 	seconds = atoi(argv[1]);
+	/*
+	 * The base's benchmark ioctls WARN ("is NOT dma-pinned") on the zero
+	 * page, which its pin_user_pages() returns without a pin: a read-only
+	 * pin of anonymous memory that MADV_DONTNEED emptied gets it. Those
+	 * pins are not taken there.
+	 */
+	if (benchmark)
+		printf("race: long-term pins through PIN_LONGTERM_BENCHMARK and PIN_FAST_BENCHMARK, no read-only one of anonymous memory (the zero page: gup_test warns)\n");
 	add_arena("ext4 MAP_SHARED", file_in("/mnt/ext4"), true, false, PAGES * 4096UL);
 	add_arena("xfs MAP_SHARED", file_in("/mnt/xfs"), true, false, PAGES * 4096UL);
 	add_arena("ext4 MAP_PRIVATE", file_in("/mnt/ext4"), false, false, PAGES * 4096UL);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Guest: make stress. The race stress (race SECONDS, stress.seconds= on the
-# command line) with a swap file on the ext4 disk, then the gup_test fuzzer
+# command line; stress.longterm=benchmark: long-term pins through the
+# benchmark ioctls, on a gup_test without the long-term test ones) with a
+# swap file on the ext4 disk, then the gup_test fuzzer
 # (stress.fuzz= calls, default 100000; any gup_flags on a kernel whose gup_test refuses what GUP
 # would warn about: stress.flags=any), then a data check: what was written
 # through write() and a MAP_SHARED mapping and fsync()ed before the stress
@@ -33,7 +35,8 @@ echo 20 >/sys/kernel/mm/ksm/sleep_millisecs 2>/dev/null
 echo 1000 >/sys/kernel/mm/ksm/pages_to_scan 2>/dev/null
 echo 1 >/sys/kernel/mm/ksm/run 2>/dev/null || echo "ksm: off"
 
-race "${seconds:-60}" || exit 1
+# shellcheck disable=SC2046 # no word or "benchmark"
+race "${seconds:-60}" $(param longterm) || exit 1
 if [ "$flags" = any ]; then
 	fuzz "${calls:-100000}" any-flags || exit 1
 else
