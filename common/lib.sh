@@ -192,3 +192,39 @@ unset feature fragment
 
 mkdir -p "$BUILD" 2>/dev/null || die "cannot create $BUILD as $(id -un)"
 check_build_dir
+
+# make_disks DIR [FILES]: DIR/ext4.img and DIR/xfs.img, the disks vm-run.sh
+# --disks attaches (vda, vdb), made fresh; with FILES, each file system
+# holds the regular files of FILES/ext4 and FILES/xfs (mkfs.ext4 -d,
+# mkfs.xfs -p with a prototype made here).
+make_disks() {
+	local dir=$1 files=${2:-} name
+	need_packages e2fsprogs xfsprogs
+	rm -f "$dir/ext4.img" "$dir/xfs.img"
+	truncate -s 512M "$dir/ext4.img"
+	truncate -s 320M "$dir/xfs.img"
+	if [ -z "$files" ]; then
+		mkfs.ext4 -q -F "$dir/ext4.img" && mkfs.xfs -q -f "$dir/xfs.img"
+		return
+	fi
+	{
+		printf '/dev/null\n0 0\nd--755 0 0\n'
+		for name in "$files"/xfs/*; do
+			[ -f "$name" ] && printf '%s ---644 0 0 %s\n' "${name##*/}" "${name##*/}"
+		done
+		echo '$'
+	} >"$files/xfs.proto"
+	# (mkfs.xfs runs in FILES/xfs: names, not paths, in the prototype)
+	mkfs.ext4 -q -F -d "$files/ext4" "$dir/ext4.img" &&
+		(cd "$files/xfs" && mkfs.xfs -q -f -p ../xfs.proto "$(realpath "$dir")/xfs.img")
+}
+
+# check_disk FS DIR: e2fsck -fn or xfs_repair -n on DIR/FS.img, its output
+# in DIR/fsck-FS.log; fails if the file system is not clean.
+check_disk() {
+	case $1 in
+	ext4) e2fsck -fn "$2/ext4.img" ;;
+	xfs) xfs_repair -f -n "$2/xfs.img" ;;
+	*) echo "check_disk: no file system $1"; return 1 ;;
+	esac >"$2/fsck-$1.log" 2>&1
+}

@@ -53,15 +53,6 @@ initrd=$INITRD
 # Kernel messages that fail a run: warnings, BUGs, lockdep, oopses, panics.
 BAD_KERNEL_LOG='WARNING:|BUG:|Call Trace|possible circular locking|INFO: |Oops|Kernel panic|general protection fault|UBSAN|KASAN'
 
-make_disks() {
-	need_packages e2fsprogs xfsprogs
-	rm -f "$logdir/ext4.img" "$logdir/xfs.img"
-	truncate -s 512M "$logdir/ext4.img"
-	mkfs.ext4 -q -F "$logdir/ext4.img"
-	truncate -s 320M "$logdir/xfs.img"
-	mkfs.xfs -q -f "$logdir/xfs.img"
-}
-
 run_qemu() {
 	local machine=("${QEMU_MACHINE[@]}")
 	if [ "$iommu" -eq 1 ]; then
@@ -123,7 +114,7 @@ main() {
 	mkdir -p "$logdir"
 	rm -f "$logdir/console.log" "$logdir/output.log" "$logdir/test-status"
 	if [ "$disks" -eq 1 ] && [ "$keep_disks" -eq 0 ]; then
-		make_disks
+		make_disks "$logdir" || die "making the disks in $logdir failed"
 	fi
 
 	local rc=0

@@ -97,27 +97,15 @@ kernel_cases() {
 	done
 }
 
-# make_disks DIR KERNEL: the two file systems, made on the host, each with
-# one test file per case (4 pages of 'S', the pattern repro never writes).
-make_disks() {
-	local dir=$1 kernel=$2 fs mode file
+# case_files DIR KERNEL: DIR/files/FS/repro-MODE.dat for each case, 4 pages
+# of 'S' (the pattern repro never writes), for make_disks (lib.sh).
+case_files() {
+	local dir=$1 kernel=$2 fs mode
 	rm -rf "$dir/files"
 	mkdir -p "$dir/files/ext4" "$dir/files/xfs"
-	printf '/dev/null\n0 0\nd--755 0 0\n' >"$dir/xfs.proto"
 	while read -r fs mode; do
-		file=$dir/files/$fs/repro-$mode.dat
-		head -c 16384 /dev/zero | tr '\000' S >"$file"
-		# (mkfs.xfs runs in files/xfs/: names, not paths, in the prototype)
-		[ "$fs" = xfs ] && printf 'repro-%s.dat ---644 0 0 repro-%s.dat\n' "$mode" "$mode" >>"$dir/xfs.proto"
+		head -c 16384 /dev/zero | tr '\000' S >"$dir/files/$fs/repro-$mode.dat"
 	done < <(kernel_cases "$kernel")
-	echo '$' >>"$dir/xfs.proto"
-	rm -f "$dir/ext4.img" "$dir/xfs.img"
-	truncate -s 512M "$dir/ext4.img"
-	truncate -s 320M "$dir/xfs.img"
-	if ! mkfs.ext4 -q -F -d "$dir/files/ext4" "$dir/ext4.img" ||
-		! (cd "$dir/files/xfs" && mkfs.xfs -q -f -p ../../xfs.proto ../../xfs.img); then
-		die "making the reproducer's disks in $dir failed"
-	fi
 }
 
 # boot STEP DIR KERNEL [vm-run.sh options]: one boot (repro/STEP.sh) of all
@@ -158,14 +146,6 @@ value() {
 	echo "${v:--}"
 }
 
-check_fs() {
-	local fs=$1 dir=$2
-	case $fs in
-	ext4) e2fsck -fn "$dir/ext4.img" ;;
-	xfs) xfs_repair -f -n "$dir/xfs.img" ;;
-	esac >"$dir/fsck-$fs.log" 2>&1
-}
-
 # run_kernel KERNEL RUN DIR: KERNEL's cases, all in the same two boots with
 # the same disks (each case has its own file): the run boot, the power cut,
 # the read boot, then the host's fsck of each file system. Each case's part
@@ -176,7 +156,8 @@ run_kernel() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	: >"$dir/errors"
-	make_disks "$dir" "$kernel"
+	case_files "$dir" "$kernel"
+	make_disks "$dir" "$dir/files" || die "making the reproducer's disks in $dir failed"
 	# Dirtying without the page lock behind ext4's back (dirty-warn): the
 	# base warns once; the patched kernel refuses that pin.
 	[ "$kernel" != base ] || expect=(--expect-warning "$EXT4_WARNING")
@@ -185,7 +166,7 @@ run_kernel() {
 	local fs
 	local -A fsck_of=([ext4]=clean [xfs]=clean)
 	for fs in ext4 xfs; do
-		check_fs "$fs" "$dir" || fsck_of[$fs]=errors
+		check_disk "$fs" "$dir" || fsck_of[$fs]=errors
 	done
 
 	local mode cdir new pin mapping fsync odirect data warnings fsck result

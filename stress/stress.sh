@@ -63,10 +63,7 @@ run_kernel() {
 		rc=1
 	fi
 	for fs in ext4 xfs; do
-		if case $fs in
-			ext4) e2fsck -fn "$dir/ext4.img" ;;
-			xfs) xfs_repair -f -n "$dir/xfs.img" ;;
-			esac >"$dir/fsck-$fs.log" 2>&1; then
+		if check_disk "$fs" "$dir"; then
 			echo "fsck $fs: clean" >>"$dir/figures"
 		else
 			echo "fsck $fs: ERRORS (see $dir/fsck-$fs.log)" >>"$dir/figures"
