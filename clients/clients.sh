@@ -43,11 +43,6 @@ rows_file() {
 	echo "$file"
 }
 
-# ran KERNEL: this invocation runs KERNEL.
-ran() {
-	[[ " ${kernels[*]} " == *" $1 "* ]]
-}
-
 # table BASE-ROWS PATCHED-ROWS: base and patched results side by side, the
 # rule, and a note on each difference.
 table() {

@@ -228,3 +228,10 @@ check_disk() {
 	*) echo "check_disk: no file system $1"; return 1 ;;
 	esac >"$2/fsck-$1.log" 2>&1
 }
+
+# ran KERNEL: KERNEL is one of this invocation's kernels (the array
+# "kernels" of repro.sh, clients.sh, stress.sh): its claims are checked.
+# shellcheck disable=SC2154 # kernels: the caller's
+ran() {
+	[[ " ${kernels[*]} " == *" $1 "* ]]
+}

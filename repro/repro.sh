@@ -214,11 +214,6 @@ print_header() {
 	printf "$ROW_FORMAT" kernel fs mode run pin mapping fsync disk-after-fsync after-power-cut warnings fsck result
 }
 
-# ran KERNEL: this invocation runs KERNEL's cases (its claims are checked).
-ran() {
-	[[ " ${kernels[*]} " == *" $1 "* ]]
-}
-
 # expect_result KERNEL FS MODE COLUMN=VALUE...: the case ran, and every run of
 # it has these values in these columns of the table (nothing to check if
 # this invocation does not run KERNEL).

@@ -189,10 +189,10 @@ main() {
 	for kernel in "${kernels[@]}"; do
 		figures "$kernel"
 	done
-	if [[ " ${kernels[*]} " == *" patched "* ]]; then
+	if ran patched; then
 		check_rule || rc=1
 	fi
-	if [[ " ${kernels[*]} " == *" base "* ]]; then
+	if ran base; then
 		check_calibration || rc=1
 	fi
 	echo "took $((SECONDS / 60))m$((SECONDS % 60))s"
