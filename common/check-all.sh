@@ -10,8 +10,9 @@
 # - the KUnit suite with kunit.py run on UML;
 # - the series without its GUP-fast patch: the selftest must then fail
 #   exactly its fast-path read-write cases of dirty-tracked shared files,
-#   which shows that those cases see patch 12's check, not the slow path's;
-# - the series without its read-only work (patches 1-9): the selftest must
+#   which shows that those cases see patch 13's check, not the slow path's;
+# - the series without its read-only work (patches 1-10, from the first to
+#   the one before "mm/mmap: separate ..."): the selftest must
 #   then fail exactly the cases selftest/no-read-only-failures lists.
 # Needs build/patched, the patched tree that make check leaves behind. Ends
 # with "N passed, N failed".
@@ -130,7 +131,7 @@ no_read_only() {
 		esac
 		[ -n "$from" ] || continue
 		git -C "$tree" -c user.name=bench -c user.email=bench@localhost am -q "$patch" ||
-			{ echo "$(basename "$patch") does not apply without patches 1-9"; return 1; }
+			{ echo "$(basename "$patch") does not apply without patches 1-10"; return 1; }
 	done
 	[ -n "$from" ] || { echo "no patch 'mm/mmap: separate writenotify ...' in patches/"; return 1; }
 	"$COMMON/build-kernel.sh" "$tree" "$OUT/no-read-only" || return 1
@@ -178,8 +179,8 @@ main() {
 	step "UML: kunit.py run of the gup_longterm suite passes" uml_kunit
 	step "the base's own vm selftests, slow ones included: the same results on base and patched" \
 		check_vmtests all
-	step "without patch 12, exactly the fast-path write pins of shared files are granted" no_fast_path
-	step "without patches 1-9, the read-only pins of COW mappings fail as no-read-only-failures says" \
+	step "without patch 13, exactly the fast-path write pins of shared files are granted" no_fast_path
+	step "without patches 1-10, the read-only pins of COW mappings fail as no-read-only-failures says" \
 		no_read_only
 	step "make stress, short: 60 s of races per kernel under KASAN and lockdep, the fuzzer, fsck" \
 		"$TOP/stress/stress.sh" --seconds 60

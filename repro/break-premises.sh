@@ -79,7 +79,7 @@ sed -i 's/^boot-switch: 1$/boot-switch: 0/' "$logs/run-output.log"
 # The command line's switch not seen by the read boot.
 sed -i 's/^boot-switch: 1$/boot-switch: 0/' "$logs/read-output.log"
 RUNS=$tmp/runs RESULTS=$tmp/real expect_caught "the command line's switch not seen" \
-	"assert failed: patched: gup_longterm_file_write=1 on the command line"
+	"assert failed: patched: sysctl.vm.gup_longterm_file_write=1 on the command line"
 sed -i 's/^boot-switch: 0$/boot-switch: 1/' "$logs/read-output.log"
 # The unsafe pin granted without a word: its kernel log emptied.
 : >"$logs/xfs-unsafe/run-console.log"

@@ -20,9 +20,9 @@
 # patched kernel refuses that pin with EFAULT by default (the switch off)
 # and leaves a clean file system, grants it with the switch on and says so
 # (vm.gup_longterm_file_write=1 for the unsafe cases; the read boot checks
-# that gup_longterm_file_write=1 on the command line turns it on), the control (no pin) keeps its
-# data on both kernels and short-term pins lose the write on both (the
-# series leaves them alone). Both boots must succeed too, and on the base
+# that sysctl.vm.gup_longterm_file_write=1 on the command line turns it
+# on), the control (no pin) keeps its data on both kernels and short-term
+# pins lose the write on both (the series leaves them alone). Both boots must succeed too, and on the base
 # kernel the dirty-warn case must warn exactly once (in ext4_dirty_folio).
 # --runs N: run the cases N times.
 #
@@ -120,7 +120,7 @@ boot() {
 	# has the default (it says it saw it off) and turns it on for the unsafe
 	# cases only; the read boot has it on the command line (it says it saw
 	# it on).
-	[ "$kernel" != patched ] || [ "$step" != read ] || append+=" gup_longterm_file_write=1"
+	[ "$kernel" != patched ] || [ "$step" != read ] || append+=" sysctl.vm.gup_longterm_file_write=1"
 	"$COMMON/vm-run.sh" "$@" --append "$append" \
 		"$OUT/$kernel" "repro/$step.sh" "$dir" >"$dir/$step-vm-run.log" 2>&1 || rc=$?
 	mv "$dir/console.log" "$dir/$step-console.log" 2>/dev/null || true
@@ -289,7 +289,7 @@ assert_results() {
 				rc=1
 			}
 			[ "$(value "$dir/read-output.log" boot-switch)" = 1 ] || {
-				echo "assert failed: patched: gup_longterm_file_write=1 on the command line," \
+				echo "assert failed: patched: sysctl.vm.gup_longterm_file_write=1 on the command line," \
 					"vm.gup_longterm_file_write read $(value "$dir/read-output.log" boot-switch)" \
 					"(${dir#"$RUNS"/}read-output.log)" >&2
 				rc=1

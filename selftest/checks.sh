@@ -125,26 +125,6 @@ check_reports() {
 	return $rc
 }
 
-# 100000 refused pins asked for by an unprivileged process: all refused with
-# EFAULT, all counted, and the kernel log growing by a bounded number of
-# lines (ten every five seconds at most, and one at least).
-check_refusal_flood() {
-	local dir=$RUNS/patched/flood log c0 c1 l0 l1 refused seconds bound
-	"$COMMON/vm-run.sh" --disks --timeout 900 "$OUT/patched" selftest/flood.sh "$dir" || return 1
-	log=$dir/output.log
-	cat "$log"
-	read -r c0 l0 < <(sed -n 's/^before: counter \([0-9]*\), lines \([0-9]*\)$/\1 \2/p' "$log")
-	read -r c1 l1 < <(sed -n 's/^after: counter \([0-9]*\), lines \([0-9]*\)$/\1 \2/p' "$log")
-	read -r refused seconds < <(sed -n 's/^flood: \([0-9]*\) refused (EFAULT), 0 granted, other 0, \([0-9]*\) seconds$/\1 \2/p' "$log")
-	if [ -z "$c1" ] || [ -z "$refused" ]; then
-		echo "the flood did not run to its end"
-		return 1
-	fi
-	bound=$((10 * (seconds / 5 + 2)))
-	echo "refused $refused, counter +$((c1 - c0)), log lines +$((l1 - l0)) (at most $bound in $seconds s)"
-	[ "$refused" -eq 100000 ] && [ $((c1 - c0)) -eq 100000 ] &&
-		[ $((l1 - l0)) -ge 1 ] && [ $((l1 - l0)) -le "$bound" ]
-}
 
 # base_failures: selftest/base-failures without its comments.
 base_failures() {

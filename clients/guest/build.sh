@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # build.sh TREE (called by common/initramfs.sh): the real clients' programs
 # (rdma_reg, uring_reg, xdp_reg, v4l2_reg, vdpa_reg, vfio_reg, over
-# memkinds.c) into $GUEST_BIN, and into $GUEST_ROOT the stock user-space
+# memkinds.c, and flood) into $GUEST_BIN, and into $GUEST_ROOT the stock user-space
 # tools the guest drives the same interfaces with, from Debian's packages,
 # with the shared libraries they load: rdma-core's libibverbs with its rxe
 # and siw providers, ibv_rc_pingpong and ibv_devinfo (ibverbs-utils), rping
@@ -40,7 +40,10 @@ build xdp_reg
 build v4l2_reg
 build vdpa_reg
 build vfio_reg
-copy_with_libs "$GUEST_BIN/rdma_reg" "$GUEST_BIN/uring_reg" /usr/bin/ibv_rc_pingpong /usr/bin/ibv_devinfo /usr/bin/rping \
+# The refusal flood (clients/flood.sh): RDMA and io_uring, no memory kinds.
+gcc -O2 -Wall -Wextra -Werror -o "$GUEST_BIN/flood" "$src/flood.c" -libverbs -luring ||
+	die "building clients/guest/flood.c failed"
+copy_with_libs "$GUEST_BIN/rdma_reg" "$GUEST_BIN/uring_reg" "$GUEST_BIN/flood" /usr/bin/ibv_rc_pingpong /usr/bin/ibv_devinfo /usr/bin/rping \
 	/usr/sbin/ip /usr/bin/rdma /usr/sbin/vdpa \
 	/usr/lib/"$multiarch"/libibverbs/librxe-rdmav*.so /usr/lib/"$multiarch"/libibverbs/libsiw-rdmav*.so \
 	/usr/lib/"$multiarch"/libgcc_s.so.1

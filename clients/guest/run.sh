@@ -50,6 +50,17 @@ echo "rxe0 IPv4 GID index: ${gid:-none}"
 rdma_reg rxe0 || rc=1
 rdma_reg siw0 || rc=1
 uring_reg || rc=1
+# io_uring again with the administrator's switch on (the patched kernel's
+# vm.gup_longterm_file_write; the base has none, and runs the same rows as
+# io_uring's): io_uring must refuse what it always refused, whatever GUP
+# would grant (io_uring needs no privilege: the switch is not meant for it).
+switch=/proc/sys/vm/gup_longterm_file_write
+if [ -e $switch ]; then
+	echo 1 >$switch || rc=1
+	echo "vm.gup_longterm_file_write: $(cat $switch)"
+fi
+uring_reg io_uring-sw1 || rc=1
+[ ! -e $switch ] || echo 0 >$switch || rc=1
 xdp_reg || rc=1
 v4l2_reg || rc=1
 # vhost-vdpa on the vdpa simulator's network device (vhost_vdpa binds it).

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * uring_reg: register each memory kind (memkinds.c) as an io_uring fixed
- * buffer (IORING_REGISTER_BUFFERS, through liburing), which io_pin_pages()
- * pins with FOLL_WRITE | FOLL_LONGTERM. One line per registration:
- *   row: io_uring | MEMORY | write | granted|refused: ERRNO
+ * uring_reg [CLIENT]: register each memory kind (memkinds.c) as an io_uring
+ * fixed buffer (IORING_REGISTER_BUFFERS, through liburing), which
+ * io_pin_pages() pins with FOLL_WRITE | FOLL_LONGTERM. One line per
+ * registration, CLIENT (default "io_uring") naming the run in the table:
+ *   row: CLIENT | MEMORY | write | granted|refused: ERRNO
  */
 #include <stdio.h>
 #include <sys/uio.h>
@@ -11,8 +12,9 @@
 
 #include "memkinds.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const char *client = argc > 1 ? argv[1] : "io_uring";
 	struct io_uring ring;
 	size_t k;
 	int ret, failed = 0;
@@ -29,8 +31,8 @@ int main(void)
 
 		ret = map_kind(&mem_kinds[k], &r, 2 * 4096);
 		if (ret) {
-			printf("row: io_uring | %s | write | broken: cannot map: %s\n",
-			       mem_kinds[k].name, errno_name(-ret));
+			printf("row: %s | %s | write | broken: cannot map: %s\n",
+			       client, mem_kinds[k].name, errno_name(-ret));
 			failed = 1;
 			continue;
 		}
@@ -39,11 +41,11 @@ int main(void)
 		/* liburing returns -errno. */
 		ret = io_uring_register_buffers(&ring, &iov, 1);
 		if (!ret) {
-			printf("row: io_uring | %s | write | granted\n",
+			printf("row: %s | %s | write | granted\n", client,
 			       mem_kinds[k].name);
 			io_uring_unregister_buffers(&ring);
 		} else {
-			printf("row: io_uring | %s | write | refused: %s\n",
+			printf("row: %s | %s | write | refused: %s\n", client,
 			       mem_kinds[k].name, errno_name(-ret));
 		}
 		unmap_kind(&r);

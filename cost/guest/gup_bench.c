@@ -24,8 +24,8 @@
  * max(1, PAGES_PER_SAMPLE / pages) buffers of the given size. The
  * unregistration that follows is not timed (it waits for io_uring's
  * deferred release, timer time, not instructions). A buffer that io_uring
- * refuses (-EOPNOTSUPP on the base, -EFAULT from GUP on the patched kernel)
- * is "refused".
+ * refuses (-EOPNOTSUPP, its own rule for shared file mappings, on both
+ * kernels; -EFAULT, if GUP refused it) is "refused".
  *
  * Usage: gup_bench [-q]    -q: a quick smoke run (two sizes, 3 samples)
  */

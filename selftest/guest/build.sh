@@ -18,5 +18,3 @@ fi
 grep -q LOCAL_CONFIG_HAVE_LIBURING "$vm/local_config.h" ||
 	die "gup_longterm was built without liburing (liburing-dev${DEB_ARCH:+:$DEB_ARCH} missing?)"
 rm -f "$vm/local_config.h" "$vm/local_config.mk"
-"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -o "$GUEST_BIN/flood" \
-	"$TOP/selftest/guest/flood.c" -luring || die "building selftest/guest/flood.c failed"
