@@ -60,7 +60,7 @@ check_style() {
 DRIVER_OBJECTS=(drivers/infiniband/hw/mlx5/mr.o
 	drivers/infiniband/hw/bnxt_re/ib_verbs.o drivers/infiniband/hw/cxgb4/mem.o
 	drivers/infiniband/hw/efa/efa_verbs.o drivers/infiniband/hw/mlx4/mr.o
-	drivers/infiniband/hw/mthca/mthca_provider.o drivers/infiniband/hw/ocrdma/ocrdma_verbs.o
+	drivers/infiniband/hw/ocrdma/ocrdma_verbs.o
 	drivers/infiniband/hw/qedr/verbs.o drivers/infiniband/hw/vmw_pvrdma/pvrdma_mr.o
 	drivers/infiniband/sw/rdmavt/mr.o drivers/gpu/drm/etnaviv/etnaviv_gem.o)
 

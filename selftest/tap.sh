@@ -70,7 +70,7 @@ table() {
 				else if (b == "granted" && p == want[k])
 					why = "the bug, fixed"
 				else if (b ~ /EOPNOTSUPP/ && p == want[k])
-					why = "io_uring: private file mappings to GUP (14/21)"
+					why = "io_uring: private file mappings to GUP (14/22)"
 				else
 					why = "UNEXPECTED"
 				printf fmt, mem[k], pin[k], b, p, want[k], why
