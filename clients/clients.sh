@@ -81,7 +81,7 @@ table() {
 					note = "(no base result)"
 				else if (b != p && b == "granted")
 					note = "the bug, fixed"
-				else if (b ~ /EOPNOTSUPP/)
+				else if (b != p && b ~ /EOPNOTSUPP/)
 					note = "private file: io_uring defers to GUP"
 				else if (b != p)
 					note = "read-only pin, no FOLL_FORCE"

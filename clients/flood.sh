@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # flood.sh: on the patched test kernel, an unprivileged process asks for
 # long-term write pins of a shared ext4 file over and over
-# (clients/guest/flood.sh). Through RDMA memory registration on rxe, 100000
+# (clients/guest/flood.sh). Through RDMA memory registration on siw, 100000
 # times: all refused by GUP with EFAULT, all counted in
 # vm.gup_longterm_file_write_refused, and the kernel log growing by a bounded
 # number of lines (ten every five seconds at most, and one at least).
