@@ -8,8 +8,10 @@
 # Through io_uring buffer registration, 10000 times: all refused by io_uring
 # itself with EOPNOTSUPP, none counted or reported by GUP. And one refused
 # RDMA registration of a shared mapping of the ext4 disk's block device,
-# whose report must name the device's inode (bdev), not the node's. Exits
-# non-zero unless all of that holds.
+# whose report must name the device's inode (bdev), not the node's. And the
+# administrator's switch refuses a write from root without CAP_SYS_ADMIN
+# (EPERM) and from nobody (EACCES), and stays 0. Exits non-zero unless all
+# of that holds.
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
 
@@ -45,6 +47,10 @@ main() {
 	if ! grep -q '^bdev: flood rdma: 1 refused (EFAULT), 0 granted, other 0' "$log" ||
 		! grep -qE '^bdev report: .*gup: refused a long-term write pin for flood\[[0-9]+\]: shared mapping of bdev inode [0-9]+ on bdev,' "$log"; then
 		echo "the pin of a block device was not refused, or its report does not name the device's inode on bdev"
+		rc=1
+	fi
+	if ! grep -qx 'switch: root without CAP_SYS_ADMIN: Operation not permitted, nobody: Permission denied, value 0 before, 0 after' "$log"; then
+		echo "the switch was written, or refused for another reason, without CAP_SYS_ADMIN or as nobody"
 		rc=1
 	fi
 	bound=$((10 * (seconds / 5 + 2)))

@@ -13,7 +13,10 @@
 #   which shows that those cases see patch 13's check, not the slow path's;
 # - the series without its read-only work (patches 1-10, from the first to
 #   the one before "mm/mmap: separate ..."): the selftest must
-#   then fail exactly the cases selftest/no-read-only-failures lists.
+#   then fail exactly the cases selftest/no-read-only-failures lists;
+# - the prefix a stable maintainer can take, from the first patch to the
+#   documentation (before the diagnostic, the switch and their tests): it
+#   builds, and its own selftest and KUnit suite pass on it.
 # Needs build/patched, the patched tree that make check leaves behind. Ends
 # with "N passed, N failed".
 # shellcheck source=lib.sh
@@ -144,6 +147,36 @@ no_read_only() {
 		<("$TOP/selftest/tap.sh" outcomes "$dir/output.log")
 }
 
+# The stable prefix: the series up to its documentation patch, without the
+# three patches that have no mainline counterpart (the report and counters,
+# the switch, their selftest cases). Its selftest lacks the last patch's
+# STABLE_SWITCH_CASES cases (NR_SWITCH_CASES there), its KUnit suite the
+# switch patch's cases: STABLE_KUNIT_CASES run. The skips are the same.
+STABLE_SWITCH_CASES=5
+STABLE_KUNIT_CASES=101
+stable_prefix() (
+	local tree=$BUILD/stable-prefix dir=$RUNS/stable-prefix/gup_longterm rc=0 last
+	rm -rf "$tree"
+	git clone -q "$PATCHED_TREE" "$tree" -b series || return 1
+	last=$(git -C "$tree" log --format=%H -1 \
+		--grep='^Documentation/core-api: pin_user_pages: long-term pins')
+	[ -n "$last" ] || { echo "the documentation patch not found"; return 1; }
+	git -C "$tree" checkout -q -B stable "$last" || return 1
+	git -C "$tree" log --reverse --format='left out: %s' "$last..series"
+	[ "$(git -C "$tree" rev-list --count "$last..series")" -eq 3 ] ||
+		{ echo "expected the stable prefix to leave out 3 patches"; return 1; }
+	"$COMMON/build-kernel.sh" "$tree" "$OUT/stable-prefix" || return 1
+	"$COMMON/initramfs.sh" "$tree" || return 1
+	run_gup_longterm "$OUT/stable-prefix" "$dir" || rc=$?
+	[ -s "$dir/output.log" ] || { echo "no output"; return 1; }
+	check_sections "$dir/output.log" start || rc=1
+	GUP_LONGTERM_CASES=$((GUP_LONGTERM_CASES - STABLE_SWITCH_CASES))
+	check_counts "$dir/output.log" "" "$(expected_skips)" || rc=1
+	KUNIT_CASES=$STABLE_KUNIT_CASES
+	check_kunit_log "$dir/console.log" "$tree" || rc=1
+	return $rc
+)
+
 # Every patch builds into a whole kernel (make check builds, for each patch
 # but the last, only the objects of the files the series touches).
 build_each_patch_whole() {
@@ -182,6 +215,8 @@ main() {
 	step "without patch 13, exactly the fast-path write pins of shared files are granted" no_fast_path
 	step "without patches 1-10, the read-only pins of COW mappings fail as no-read-only-failures says" \
 		no_read_only
+	step "the stable prefix (up to the documentation): builds, its selftest and KUnit suite pass" \
+		stable_prefix
 	step "make stress, short: 60 s of races per kernel under KASAN and lockdep, the fuzzer, fsck" \
 		"$TOP/stress/stress.sh" --seconds 60
 	"$COMMON/initramfs.sh" "$TREE" >/dev/null

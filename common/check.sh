@@ -14,6 +14,8 @@
 . "$TOP/cost/checks.sh"
 # shellcheck source=../vmtests/checks.sh
 . "$TOP/vmtests/checks.sh"
+# shellcheck source=build-checks.sh
+. "$COMMON/build-checks.sh"
 
 LOGS=$BUILD/check-logs
 passed=0
@@ -74,12 +76,16 @@ build_driver_objects() {
 # before the last, the objects of the C files the series touches and the
 # hardware drivers' objects, in one make run per commit with the drivers'
 # configuration (a superset of the test kernel's); at the last, the whole
-# test kernel and the drivers' objects. A commit that changes only
-# Documentation/ or tools/ (the selftest) leaves the kernel as it was: not
-# built again. (make check-all builds the whole kernel at every commit.)
+# test kernel and the drivers' objects. At each commit the build prints no
+# warning the base's build does not print, and the drivers' objects need
+# no symbol a module cannot get (check_driver_symbols). A commit that
+# changes only Documentation/ or tools/ (the selftest) leaves the kernel as
+# it was: not built again. (make check-all builds the whole kernel at every
+# commit.)
 build_each_patch() {
-	local commit last objects
+	local commit last objects logs
 	last=$(git -C "$PATCHED_TREE" rev-parse series)
+	record_base_warnings
 	for commit in $(git -C "$PATCHED_TREE" rev-list --reverse base..series); do
 		echo "== $(git -C "$PATCHED_TREE" log -1 --format=%s "$commit")"
 		git -C "$PATCHED_TREE" checkout -q "$commit"
@@ -89,14 +95,21 @@ build_each_patch() {
 			echo "(documentation or tools only: the kernel is the previous commit's)"
 			continue
 		fi
+		logs=("$OUT/objects-patched/build.log")
 		if [ "$commit" = "$last" ]; then
 			"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/patched" || return 1
+			logs+=("$OUT/patched/build.log")
 		else
 			objects=$(series_objects "$commit")
 			echo "objects: $objects"
 		fi
 		TARGETS="$objects ${DRIVER_OBJECTS[*]}" "$COMMON/build-kernel.sh" "$PATCHED_TREE" \
 			"$OUT/objects-patched" "${TEST_FRAGMENTS[@]}" "$COMMON/configs/objects.config" || return 1
+		if ! new_warnings "${logs[@]}"; then
+			echo "error: this commit's build prints the warnings above, the base's does not"
+			return 1
+		fi
+		check_driver_symbols || return 1
 	done
 	git -C "$PATCHED_TREE" checkout -q series
 }
@@ -208,9 +221,9 @@ lane_b() {
 		"$TOP/repro/repro.sh" --assert --no-build patched
 	lane_step "stress, short (make stress's races and fuzzer on the patched test kernel: lockdep, DEBUG_VM): no complaint, no write pin of a shared file granted, data intact" \
 		"$TOP/stress/stress.sh" --smoke
-	lane_step "patched kernel: the real clients do what the rule says (mainline's; io_uring keeps its own for shared files), every positive control working" \
+	lane_step "patched kernel: the real clients do what the rule says (mainline's; io_uring keeps its own for shared files), data through every granted pin as sent, every positive control working" \
 		"$TOP/clients/clients.sh" --assert --no-build patched
-	lane_step "patched kernel: an unprivileged process's 100000 RDMA registrations refused, counted, log bounded; io_uring's refused by io_uring, not counted" \
+	lane_step "patched kernel: an unprivileged process's 100000 RDMA registrations refused, counted, log bounded; io_uring's refused by io_uring, not counted; the switch needs CAP_SYS_ADMIN" \
 		"$TOP/clients/flood.sh"
 	lane_step "patched kernel: the base's own vm selftests give the same results as on the base (quick set)" \
 		check_vmtests quick patched

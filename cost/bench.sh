@@ -9,6 +9,11 @@
 . "$(dirname "$0")/../common/lib.sh"
 
 BENCH=$BUILD/bench
+# Both bench kernels are built from this one tree, checked out at the base
+# and then at the series: with the same source path (and output
+# directories side by side), ccache finds every object the series does not
+# change, and the second build compiles only those it does.
+BENCH_TREE=$BUILD/bench-tree
 
 run_kernel() {
 	local kernel=$1 logdir=$BUILD/runs/bench-$1/gup_bench
@@ -66,9 +71,15 @@ main() {
 	mkdir -p "$BENCH"
 	"$COMMON/base.sh"
 	"$COMMON/tree.sh" "$PATCHED_TREE"
-	"$COMMON/build-kernel.sh" "$BASE_TREE" "$OUT/bench-base" \
+	[ -d "$BENCH_TREE/.git" ] || git clone -q "$PATCHED_TREE" "$BENCH_TREE" ||
+		die "cannot clone $PATCHED_TREE into $BENCH_TREE"
+	git -C "$BENCH_TREE" fetch -q "$PATCHED_TREE" base series ||
+		die "cannot fetch the base and the series into $BENCH_TREE"
+	git -C "$BENCH_TREE" checkout -q --detach "$(git -C "$PATCHED_TREE" rev-parse base)"
+	"$COMMON/build-kernel.sh" "$BENCH_TREE" "$OUT/bench-base" \
 		"$COMMON/configs/test.config" "$TOP/cost/bench.config"
-	"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/bench-patched" \
+	git -C "$BENCH_TREE" checkout -q --detach "$(git -C "$PATCHED_TREE" rev-parse series)"
+	"$COMMON/build-kernel.sh" "$BENCH_TREE" "$OUT/bench-patched" \
 		"$COMMON/configs/test.config" "$TOP/cost/bench.config"
 	"$COMMON/initramfs.sh" "$PATCHED_TREE"
 	run_kernel base

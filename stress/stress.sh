@@ -89,7 +89,7 @@ run_kernel_vmtests() {
 	if diff -u --label expected --label "$kernel-stress" <(expected_vmtests quick) "$results" \
 		>"$RUNS/$kernel-stress/vmtests.diff"; then
 		echo "vm selftests (quick set): as recorded, $(grep -c ': pass$' "$results") passed," \
-			"$(grep -c ': fail$' "$results") failed (as on the test kernel)" >>"$figures"
+			"$(grep -c ': fail ' "$results") failed (as on the test kernel)" >>"$figures"
 	else
 		echo "vm selftests (quick set): NOT as recorded, see $RUNS/$kernel-stress/vmtests.diff" >>"$figures"
 		return 1
@@ -106,29 +106,61 @@ figures() {
 	echo "    kernel complaints (KASAN, lockdep, DEBUG_VM, WARNING, BUG): $(grep -cE 'WARNING:|BUG:|KASAN|possible circular locking|INFO: ' "$dir/console.log" || true)"
 }
 
+# race_rows KERNEL: KERNEL's race lines (stress/guest/race.c) as
+# "ARENA|PIN|attempts|granted|refused|errors|EOPNOTSUPP errors|read failed|
+# held across truncate|punch|cow|pageout".
+race_rows() {
+	awk -F' [|] ' '/^race: .* [|] attempts / {
+		sub(/^race: /, "", $1)
+		split($3, f, /[ ,]+/)
+		eop = 0
+		if (match($3, /EOPNOTSUPP:[0-9]+/))
+			eop = substr($3, RSTART + 11, RLENGTH - 11)
+		split($4, r, / /)
+		split($5, h, /[ ,]+/)
+		print $1 "|" $2 "|" f[2] "|" f[4] "|" f[6] "|" f[8] "|" eop "|" r[3] "|" h[4] "|" h[6] "|" h[8] "|" h[10]
+	}' "$(run_dir "$1")/output.log"
+}
+
+# sum_field KERNEL ARENA PIN-REGEX FIELD: field FIELD (race_rows' numbering)
+# of KERNEL's rows of ARENA and a pin matching PIN-REGEX, summed ("" if the
+# race printed no such row).
+sum_field() {
+	race_rows "$1" | awk -F'|' -v arena="$2" -v pin="^($3)\$" -v f="$4" '
+		$1 == arena && $2 ~ pin { sum += $f; n++ }
+		END { if (n) print sum }'
+}
+
 # granted KERNEL ARENA PIN-REGEX: the pins of that kind KERNEL granted in
 # the race, summed ("" if the race printed no such line).
 granted() {
-	awk -F' [|] ' -v arena="$2" -v pin="^($3)\$" '
-		$1 == "race: " arena && $2 ~ pin {
-			split($3, f, /[ ,]+/)
-			sum += f[4]
-			n++
-		}
-		END { if (n) print sum }' "$(run_dir "$1")/output.log"
+	sum_field "$1" "$2" "$3" 4
 }
 
 # The patched kernel granted no long-term write pin of a shared ext4 or xfs
-# file, whatever raced with it (gup_test, slow and fast, and io_uring); and
-# the race did pin: the pins the rule allows were granted.
+# file, whatever raced with it (gup_test, slow and fast, and io_uring), and
+# refused each one for the rule's reason: gup_test's with EFAULT and
+# nothing else, io_uring's with its own EOPNOTSUPP and nothing else; the
+# race did pin: the pins the rule allows were granted.
 check_rule() {
-	local bad fs rc=0
+	local bad fs rc=0 rw='long-term read-write [a-z]+' uring='io_uring fixed buffer'
 	for fs in ext4 xfs; do
-		bad=$(granted patched "$fs MAP_SHARED" 'long-term read-write [a-z]+|io_uring fixed buffer')
+		bad=$(granted patched "$fs MAP_SHARED" "$rw|$uring")
 		[ "${bad:-x}" = 0 ] || {
 			echo "error: the patched kernel granted ${bad:-?} long-term write pins of a shared $fs file" >&2
 			rc=1
 		}
+		if ! { [ "$(sum_field patched "$fs MAP_SHARED" "$rw" 6)" = 0 ] &&
+			[ "$(sum_field patched "$fs MAP_SHARED" "$rw" 5)" -gt 0 ] 2>/dev/null; }; then
+			echo "error: the long-term write pins of a shared $fs file were not all refused with EFAULT" >&2
+			rc=1
+		fi
+		if ! { [ "$(sum_field patched "$fs MAP_SHARED" "$uring" 6)" = \
+			"$(sum_field patched "$fs MAP_SHARED" "$uring" 7)" ] &&
+			[ "$(sum_field patched "$fs MAP_SHARED" "$uring" 7)" -gt 0 ] 2>/dev/null; }; then
+			echo "error: io_uring's registrations of a shared $fs file were not all refused with EOPNOTSUPP" >&2
+			rc=1
+		fi
 		[ "$(granted patched "$fs MAP_SHARED" 'long-term read-only [a-z]+')" -gt 0 ] 2>/dev/null || {
 			echo "error: no long-term read-only pin of a shared $fs file was granted: did the race pin at all?" >&2
 			rc=1
@@ -138,6 +170,55 @@ check_rule() {
 		echo "error: no long-term write pin of anonymous memory was granted: did the race pin at all?" >&2
 		rc=1
 	}
+	return $rc
+}
+
+# The race raced: on KERNEL, granted pins were held across each kind of
+# mutation of their arena (race.c's "held across"), and said how many.
+check_interference() {
+	local kind field=9 n rc=0
+	for kind in truncate punch cow pageout; do
+		n=$(race_rows "$1" | awk -F'|' -v f=$field '{ sum += $f } END { print sum + 0 }')
+		echo "$1: granted pins held across a $kind of their arena: $n"
+		[ "$n" -gt 0 ] || {
+			echo "error: no pin was held across a $kind: the threads did not race" >&2
+			rc=1
+		}
+		field=$((field + 1))
+	done
+	return $rc
+}
+
+# The pin check (race.c): on the patched kernel every read-only long-term
+# pin of the private file mapping showed what the mapping showed, the file
+# kept what was written to it, in every round.
+check_pincheck() {
+	local line rounds
+	line=$(grep '^pincheck: /' "$(run_dir patched)/output.log") ||
+		{ echo "error: the pin check did not run" >&2; return 1; }
+	echo "patched: $line"
+	rounds=$(sed -n 's/.*rounds \([0-9]*\),.*/\1/p' <<<"$line")
+	if ! { [ "${rounds:-0}" -gt 0 ] &&
+		grep -q ", pin as mapped $rounds, mismatches 0, file intact $rounds," <<<"$line"; }; then
+		echo "error: the pin check failed: a pin did not hold what the mapping shows" >&2
+		return 1
+	fi
+}
+
+# The data check on KERNEL: the files written before the stress, read back
+# after the remount, whole (their byte counts) and with the digests taken
+# before; on the patched kernel the pin check's file too.
+check_data() {
+	local log fs rc=0 want=()
+	log=$(run_dir "$1")/output.log
+	for fs in ext4 xfs; do
+		want+=("datacheck: /mnt/$fs/data.chk: 1048576 bytes verified"
+			"datacheck: sha256 of /mnt/$fs/data.chk: OK")
+	done
+	[ "$1" = base ] || want+=("datacheck: /mnt/ext4/pincheck: 65536 bytes verified")
+	for line in "${want[@]}"; do
+		grep -qxF "$line" "$log" || { echo "error: $1: no \"$line\"" >&2; rc=1; }
+	done
 	return $rc
 }
 
@@ -189,8 +270,17 @@ main() {
 	for kernel in "${kernels[@]}"; do
 		figures "$kernel"
 	done
+	for kernel in "${kernels[@]}"; do
+		check_data "$kernel" || rc=1
+		if ! grep -q '^swap: on$' "$(run_dir "$kernel")/output.log"; then
+			echo "error: $kernel: no swap: MADV_PAGEOUT paged out no anonymous memory" >&2
+			rc=1
+		fi
+	done
 	if ran patched; then
 		check_rule || rc=1
+		check_interference patched || rc=1
+		check_pincheck || rc=1
 	fi
 	if ran base; then
 		check_calibration || rc=1
@@ -199,4 +289,5 @@ main() {
 	return $rc
 }
 
-main "$@"
+# (sourced by stress/break-premises.sh, which calls the checks)
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"

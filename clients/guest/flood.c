@@ -14,6 +14,8 @@
  * FILE may be a block device: its last page is mapped and left unwritten
  * (the pin is refused before anything is faulted in), so that the report
  * can be checked to name the inode the rule is about, the device's.
+ * flood switch: try to turn the administrator's switch on as root without
+ * CAP_SYS_ADMIN and as nobody (both must fail; see try_switch()).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +28,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +84,59 @@ static int pin_io_uring(void)
 	return 0;
 }
 
+#define SWITCH "/proc/sys/vm/gup_longterm_file_write"
+
+/* Write "1" to the switch: 0 or the errno of the open or the write. */
+static int write_switch(void)
+{
+	int fd = open(SWITCH, O_WRONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, "1\n", 2) != 2)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * flood switch: the administrator's switch is written by root with
+ * CAP_SYS_ADMIN only. Root without it in its effective set (capset()) gets
+ * EPERM from the handler, nobody EACCES from the file's mode; the switch
+ * stays as it was.
+ */
+static int try_switch(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	char before[16] = "", after[16] = "";
+	int fd, no_admin, nobody;
+
+	fd = open(SWITCH, O_RDONLY);
+	if (fd < 0 || read(fd, before, sizeof(before) - 1) <= 0)
+		return perror(SWITCH), 1;
+	close(fd);
+	if (syscall(SYS_capget, &hdr, data))
+		return perror("capget"), 1;
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return perror("capset"), 1;
+	no_admin = write_switch();
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+		return perror("setuid"), 1;
+	nobody = write_switch();
+	fd = open(SWITCH, O_RDONLY);
+	if (fd < 0 || read(fd, after, sizeof(after) - 1) <= 0)
+		return perror(SWITCH), 1;
+	close(fd);
+	before[strcspn(before, "\n")] = 0;
+	after[strcspn(after, "\n")] = 0;
+	printf("switch: root without CAP_SYS_ADMIN: %s, nobody: %s, value %s before, %s after\n",
+	       no_admin ? strerror(no_admin) : "written", nobody ? strerror(nobody) : "written",
+	       before, after);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long n, i, refused = 0, granted = 0, other = 0;
@@ -91,6 +148,8 @@ int main(int argc, char **argv)
 	int (*pin)(void);
 	const char *file;
 
+	if (argc == 2 && !strcmp(argv[1], "switch"))
+		return try_switch();
 	if (argc == 5 && !strcmp(argv[1], "rdma")) {
 		pin = pin_rdma;
 		expected = EFAULT;
@@ -98,7 +157,7 @@ int main(int argc, char **argv)
 		pin = pin_io_uring;
 		expected = EOPNOTSUPP;
 	} else {
-		fprintf(stderr, "usage: flood rdma DEVICE FILE N | flood io_uring FILE N\n");
+		fprintf(stderr, "usage: flood rdma DEVICE FILE N | flood io_uring FILE N | flood switch\n");
 		return 2;
 	}
 	file = argv[argc - 2];

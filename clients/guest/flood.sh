@@ -18,6 +18,8 @@ if ! { /usr/sbin/ip link add floodnet type dummy && /usr/sbin/ip link set floodn
 	echo "error: no siw device"
 	exit 1
 fi
+# Only root with CAP_SYS_ADMIN may turn the switch on.
+flood switch || exit 1
 # The report names the inode the rule is about: for a block device, the
 # device's (on the bdev pseudo file system), not its device node's.
 echo "bdev: $(flood rdma siw0 /dev/vda 1)"

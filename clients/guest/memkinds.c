@@ -113,6 +113,12 @@ int map_kind(const struct mem_kind *kind, struct region *r, size_t size)
 	return 0;
 }
 
+void break_pin_if_asked(struct region *r)
+{
+	if (getenv("CLIENTS_BREAK_PIN"))
+		madvise(r->addr, r->size, MADV_DONTNEED);
+}
+
 void unmap_kind(struct region *r)
 {
 	if (r->addr)

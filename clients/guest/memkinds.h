@@ -32,6 +32,13 @@ extern const size_t nr_mem_kinds;
 /* Map @kind into @r (@size bytes, or one huge page); 0 or -errno. */
 int map_kind(const struct mem_kind *kind, struct region *r, size_t size);
 void unmap_kind(struct region *r);
+/*
+ * With CLIENTS_BREAK_PIN in the environment, after a registration: drop the
+ * pages of @r from the mapping (MADV_DONTNEED), so that a private mapping's
+ * next access gets new pages and the pin holds pages the user no longer
+ * sees: the data checks must then fail (clients/break-premises.sh).
+ */
+void break_pin_if_asked(struct region *r);
 const char *errno_name(int err);
 
 #endif /* MEMKINDS_H */

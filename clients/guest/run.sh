@@ -2,14 +2,23 @@
 # Guest: the real long-term pinners of the clients table, each driven by its
 # own user-space stack (clients/guest/build.sh), printing "row:" lines:
 #   CLIENT | MEMORY | ACCESS | granted|refused: ERRNO
-# and, for each stack, a positive control: a real transfer in the same boot
-# ("control: NAME: ok|FAILED").
+# after each granted one, where the stack can move data through that memory
+# (io_uring, AF_XDP, V4L2 capture), whether the data the user's mapping
+# shows is the data the device moved:
+#   data: CLIENT | MEMORY | ACCESS | ok|MISMATCH: WHAT
+# and, for the RDMA stacks, positive controls: real transfers in the same
+# boot that compare what they moved ("control: NAME: ok|FAILED").
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
 export PATH="$PATH:/usr/bin:/usr/sbin"
 IP=/usr/sbin/ip
 RDMA=/usr/bin/rdma
 VDPA=/usr/sbin/vdpa
 rc=0
+# clients/break-premises.sh --boot: the data checks must see broken pins.
+if grep -qw clients.break_pin=1 /proc/cmdline; then
+	export CLIENTS_BREAK_PIN=1
+	echo "clients.break_pin=1: each pin's mapping loses its pages after the registration"
+fi
 
 control() {
 	name=$1
@@ -71,15 +80,29 @@ else
 	rc=1
 fi
 
-# Positive controls: real data transfers over the same devices.
-ibv_rc_pingpong -d rxe0 -g "${gid:-1}" -n 10 >/tmp/pingpong-server.log 2>&1 &
+# Positive controls: real data transfers over the same devices, each
+# comparing what arrived with what was sent. rping -V compares every ping's
+# data (a rotating pattern, moved with RDMA READ and WRITE between registered
+# buffers), on both devices. ibv_rc_pingpong -c checks little: rdma-core's
+# pattern is a zero byte at the start of each page, and a mismatch is only
+# printed ("invalid data in page N"), so that line fails the control here.
+# shellcheck disable=SC2317 # called through control
+pingpong() {
+	ibv_rc_pingpong "$@" >/tmp/pingpong.out 2>&1
+	status=$?
+	cat /tmp/pingpong.out
+	[ "$status" -eq 0 ] && ! grep -q 'invalid data' /tmp/pingpong.out
+}
+ibv_rc_pingpong -d rxe0 -g "${gid:-1}" -n 10 -c >/tmp/pingpong-server.log 2>&1 &
 server=$!
 sleep 2
-control ibv_rc_pingpong-rxe ibv_rc_pingpong -d rxe0 -g "${gid:-1}" -n 10 127.0.0.1
+control ibv_rc_pingpong-rxe pingpong -d rxe0 -g "${gid:-1}" -n 10 -c 127.0.0.1
 wait $server || { echo "control: ibv_rc_pingpong-rxe server: FAILED"; cat /tmp/pingpong-server.log; rc=1; }
-rping -s -a 10.0.1.1 -C 10 >/tmp/rping-server.log 2>&1 &
-server=$!
-sleep 2
-control rping-siw rping -c -a 10.0.1.1 -C 10 -v
-wait $server || { echo "control: rping-siw server: FAILED"; cat /tmp/rping-server.log; rc=1; }
+for dev in rxe:10.0.0.1 siw:10.0.1.1; do
+	rping -s -a "${dev#*:}" -C 10 -V >"/tmp/rping-${dev%%:*}-server.log" 2>&1 &
+	server=$!
+	sleep 2
+	control "rping-${dev%%:*}" rping -c -a "${dev#*:}" -C 10 -V
+	wait $server || { echo "control: rping-${dev%%:*} server: FAILED"; cat "/tmp/rping-${dev%%:*}-server.log"; rc=1; }
+done
 exit $rc

@@ -9,13 +9,21 @@
  * mainline: drivers may write to them), so both rows are write pins.
  * One line each:
  *   row: v4l2-vivid | MEMORY | write (output)|write (capture) | granted|refused: ERRNO
+ * and, after each granted capture, a frame captured into the pinned pages
+ * (the device writes them), which the user's mapping must show as the
+ * reference frame captured first into one of vivid's own (MMAP) buffers:
+ *   data: v4l2-vivid | MEMORY | write (capture) | ok|MISMATCH: WHAT
+ * (on-screen text off: vivid's frames are then all the same test pattern).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <linux/videodev2.h>
 
@@ -50,13 +58,114 @@ static int open_node(const char *name)
 	return fd;
 }
 
-static int reqbufs(int fd, enum v4l2_buf_type type, unsigned int count)
+/* vivid's "OSD Text Mode" control (vivid-ctrls.c) and its value "None". */
+#define VIVID_CID_OSD_TEXT_MODE	(0x00f0f000 + 1)
+#define VIVID_OSD_NONE		2
+
+static int reqbufs_mem(int fd, enum v4l2_buf_type type, unsigned int count,
+		       enum v4l2_memory memory)
 {
 	struct v4l2_requestbuffers req = {
-		.count = count, .type = type, .memory = V4L2_MEMORY_USERPTR,
+		.count = count, .type = type, .memory = memory,
 	};
 
 	return ioctl(fd, VIDIOC_REQBUFS, &req);
+}
+
+static int reqbufs(int fd, enum v4l2_buf_type type, unsigned int count)
+{
+	return reqbufs_mem(fd, type, count, V4L2_MEMORY_USERPTR);
+}
+
+/* Stream @fd's capture queue until one buffer is done: 0 or -1. */
+static int capture_one(int fd, enum v4l2_memory memory, struct v4l2_buffer *done)
+{
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int ret = -1;
+
+	if (ioctl(fd, VIDIOC_STREAMON, &type))
+		return -1;
+	*done = (struct v4l2_buffer){ .type = type, .memory = memory };
+	if (poll(&pfd, 1, 10000) == 1 && !ioctl(fd, VIDIOC_DQBUF, done))
+		ret = 0;
+	ioctl(fd, VIDIOC_STREAMOFF, &type);
+	return ret;
+}
+
+#define FILL	0x5a	/* what a buffer holds before a capture */
+
+/* The bytes of @buf that are not FILL. */
+static size_t written(const char *buf, size_t size)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < size; i++)
+		n += buf[i] != FILL;
+	return n;
+}
+
+/* The reference frame, @size bytes, captured into an MMAP buffer; or NULL. */
+static char *reference_frame(int fd, size_t size)
+{
+	struct v4l2_buffer buf = {
+		.type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP,
+	};
+	struct v4l2_control osd = { .id = VIVID_CID_OSD_TEXT_MODE, .value = VIVID_OSD_NONE };
+	char *frame = NULL;
+	void *map;
+
+	if (ioctl(fd, VIDIOC_S_CTRL, &osd))
+		return perror("VIDIOC_S_CTRL (OSD Text Mode)"), NULL;
+	if (reqbufs_mem(fd, buf.type, 1, V4L2_MEMORY_MMAP) || ioctl(fd, VIDIOC_QUERYBUF, &buf))
+		return perror("MMAP buffers"), NULL;
+	map = mmap(NULL, buf.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, buf.m.offset);
+	if (map == MAP_FAILED)
+		return perror("mmap of vivid's buffer"), NULL;
+	/*
+	 * The same fill as the USERPTR buffers get (capture_check()): vivid
+	 * writes half of each frame's bytes here (measured: 115200 of 230400),
+	 * and what it leaves must be the same in both.
+	 */
+	memset(map, FILL, size);
+	if (!ioctl(fd, VIDIOC_QBUF, &buf) && !capture_one(fd, V4L2_MEMORY_MMAP, &buf) &&
+	    buf.bytesused == size && written(map, size) >= size / 4) {
+		frame = malloc(size);
+		if (frame)
+			memcpy(frame, map, size);
+		printf("v4l2-vivid reference frame: %zu of %zu bytes written\n",
+		       written(map, size), size);
+	} else {
+		fprintf(stderr, "v4l2_reg: no reference frame, or one that is mostly fill\n");
+	}
+	munmap(map, buf.length);
+	reqbufs_mem(fd, V4L2_BUF_TYPE_VIDEO_CAPTURE, 0, V4L2_MEMORY_MMAP);
+	return frame;
+}
+
+/* Capture into the queued USERPTR buffer @r: NULL if it shows @ref. */
+static const char *capture_check(int fd, struct region *r, const char *ref, size_t size)
+{
+	struct v4l2_buffer done;
+
+	memset(r->addr, FILL, size);
+	if (capture_one(fd, V4L2_MEMORY_USERPTR, &done))
+		return "no frame captured within 10 s";
+	if (done.bytesused != size)
+		return "the frame has another size";
+	if (memcmp(r->addr, ref, size)) {
+		static char what[160];
+		size_t i, first = size, n = 0;
+
+		for (i = 0; i < size; i++)
+			if (r->addr[i] != ref[i] && n++ == 0)
+				first = i;
+		snprintf(what, sizeof(what),
+			 "the user's mapping does not show the frame captured (%zu of %zu bytes differ, the first at %zu: 0x%02x, not 0x%02x)",
+			 n, size, first, (unsigned char)r->addr[first], (unsigned char)ref[first]);
+		return what;
+	}
+	return NULL;
 }
 
 /* Queue every memory kind on @fd's queue of @type; 0 if all could be tried. */
@@ -64,6 +173,7 @@ static int try_queue(int fd, enum v4l2_buf_type type, const char *access)
 {
 	struct v4l2_format fmt = { .type = type };
 	size_t k, size;
+	char *ref = NULL;
 	int failed = 0;
 
 	/* A small frame: two pages, so that every kind can hold it. */
@@ -75,6 +185,11 @@ static int try_queue(int fd, enum v4l2_buf_type type, const char *access)
 	if (ioctl(fd, VIDIOC_S_FMT, &fmt))
 		return perror("VIDIOC_S_FMT"), 1;
 	size = (fmt.fmt.pix.sizeimage + 4095) & ~4095UL;
+	if (type == V4L2_BUF_TYPE_VIDEO_CAPTURE) {
+		ref = reference_frame(fd, fmt.fmt.pix.sizeimage);
+		if (!ref)
+			return 1;
+	}
 
 	for (k = 0; k < nr_mem_kinds; k++) {
 		struct v4l2_buffer buf = {
@@ -95,10 +210,20 @@ static int try_queue(int fd, enum v4l2_buf_type type, const char *access)
 		buf.m.userptr = (unsigned long)r.addr;
 		buf.length = fmt.fmt.pix.sizeimage;
 		buf.bytesused = fmt.fmt.pix.sizeimage;
-		if (!ioctl(fd, VIDIOC_QBUF, &buf))
+		if (!ioctl(fd, VIDIOC_QBUF, &buf)) {
 			printf("row: v4l2-vivid | %s | %s | granted\n",
 			       mem_kinds[k].name, access);
-		else
+			if (ref) {
+				const char *what;
+
+				break_pin_if_asked(&r);
+				what = capture_check(fd, &r, ref, fmt.fmt.pix.sizeimage);
+				printf("data: v4l2-vivid | %s | %s | %s%s\n",
+				       mem_kinds[k].name, access,
+				       what ? "MISMATCH: " : "ok", what ? what : "");
+				failed |= !!what;
+			}
+		} else
 			printf("row: v4l2-vivid | %s | %s | refused: %s\n",
 			       mem_kinds[k].name, access, errno_name(errno));
 		/* Free the buffer: unpins it. */
@@ -106,6 +231,7 @@ static int try_queue(int fd, enum v4l2_buf_type type, const char *access)
 			return perror("VIDIOC_REQBUFS 0"), 1;
 		unmap_kind(&r);
 	}
+	free(ref);
 	return failed;
 }
 

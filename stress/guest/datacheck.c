@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * datacheck write REF CHK: write REF's content to CHK, its first half with
- * write() and its second half through a MAP_SHARED mapping, and fsync() it.
- * datacheck verify REF CHK: CHK holds REF's content. Prints
- * "datacheck: CHK: N bytes written|verified" or what differs.
+ * datacheck write SEED SIZE FILE: write SIZE bytes of version SEED of the
+ * pattern (pattern.h) to FILE, its first half with write() and its second
+ * half through a MAP_SHARED mapping, and fsync() it.
+ * datacheck verify SEED SIZE FILE: FILE holds exactly that, compared with
+ * the pattern computed again (not with another file). Prints
+ * "datacheck: FILE: N bytes written|verified" or what differs.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -14,54 +16,51 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *slurp(const char *path, size_t *len)
-{
-	struct stat st;
-	char *buf;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0 || fstat(fd, &st))
-		return NULL;
-	buf = malloc(st.st_size);
-	if (!buf || read(fd, buf, st.st_size) != st.st_size)
-		return NULL;
-	close(fd);
-	*len = st.st_size;
-	return buf;
-}
+#include "pattern.h"
 
 int main(int argc, char **argv)
 {
-	size_t len, half, got;
-	char *ref, *chk, *map;
+	unsigned long seed;
+	size_t len, half, i;
+	struct stat st;
+	char *ref, *map;
 	int fd;
 
-	if (argc != 4)
-		return fprintf(stderr, "usage: datacheck write|verify REF CHK\n"), 2;
-	ref = slurp(argv[2], &len);
-	if (!ref)
-		return perror(argv[2]), 1;
+	if (argc != 5)
+		return fprintf(stderr, "usage: datacheck write|verify SEED SIZE FILE\n"), 2;
+	seed = strtoul(argv[2], NULL, 0);
+	len = strtoul(argv[3], NULL, 0);
+	ref = malloc(len);
+	if (!len || !ref)
+		return fprintf(stderr, "datacheck: bad size %s\n", argv[3]), 2;
+	pattern_fill(ref, len, seed);
 	half = len / 2 & ~4095UL;
 	if (!strcmp(argv[1], "write")) {
-		fd = open(argv[3], O_RDWR | O_CREAT | O_TRUNC, 0600);
+		fd = open(argv[4], O_RDWR | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0 || ftruncate(fd, len) ||
 		    pwrite(fd, ref, half, 0) != (ssize_t)half)
-			return perror(argv[3]), 1;
+			return perror(argv[4]), 1;
 		map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (map == MAP_FAILED)
 			return perror("mmap"), 1;
 		memcpy(map + half, ref + half, len - half);
 		if (msync(map, len, MS_SYNC) || fsync(fd))
 			return perror("fsync"), 1;
-		printf("datacheck: %s: %zu bytes written\n", argv[3], len);
+		printf("datacheck: %s: %zu bytes written\n", argv[4], len);
 		return 0;
 	}
-	chk = slurp(argv[3], &got);
-	if (!chk || got != len)
-		return printf("datacheck: %s: size %zu, expected %zu\n", argv[3],
-			      chk ? got : 0, len), 1;
-	if (memcmp(ref, chk, len))
-		return printf("datacheck: %s: content differs\n", argv[3]), 1;
-	printf("datacheck: %s: %zu bytes verified\n", argv[3], len);
+	fd = open(argv[4], O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		return perror(argv[4]), 1;
+	if ((size_t)st.st_size != len)
+		return printf("datacheck: %s: size %lld, expected %zu\n", argv[4],
+			      (long long)st.st_size, len), 1;
+	map = malloc(len);
+	if (!map || pread(fd, map, len, 0) != (ssize_t)len)
+		return perror(argv[4]), 1;
+	for (i = 0; i < len; i++)
+		if (map[i] != ref[i])
+			return printf("datacheck: %s: byte %zu differs\n", argv[4], i), 1;
+	printf("datacheck: %s: %zu bytes verified\n", argv[4], len);
 	return 0;
 }

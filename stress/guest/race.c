@@ -10,10 +10,24 @@
  * changes it.
  *
  * Prints one line per arena and pin kind:
- *   race: ARENA | PIN | attempts A, granted G, refused R, errors E (errno...)
- * "refused" is EFAULT. A long-term write pin of a shared ext4 or xfs file
- * must never be granted on a kernel with the rule (the bench checks it); it
- * may also fail for the races' own reasons (a truncated page is EFAULT too).
+ *   race: ARENA | PIN | attempts A, granted G, refused R, errors E (errno...) |
+ *         read failed F | held across truncate T, punch P, cow C, pageout O
+ * "refused" is EFAULT, "errors" any other errno; a pin that was granted
+ * counts as granted even if reading it then failed (read failed). A
+ * long-term write pin of a shared ext4 or xfs file must never be granted on
+ * a kernel with the rule (the bench checks it); it may also fail for the
+ * races' own reasons (a truncated page is EFAULT too). "held across": the
+ * granted pins during which a mutator finished a truncate, a hole punch, a
+ * fork whose child wrote the arena (COW) or a MADV_PAGEOUT of the same
+ * arena: the evidence that the threads raced.
+ *
+ * And, on a gup_test with the long-term test ioctls, the pin check: a
+ * thread of its own writes a file (pattern.h), maps it MAP_PRIVATE, pins
+ * the mapping read-only and long-term, writes through the mapping (a COW
+ * fault on the base, whose pin then keeps the file's page) and reads the
+ * pin, over and over while everything else races; the pin must show what
+ * the mapping shows, and the file what was written to it:
+ *   pincheck: FILE: rounds N, pin as mapped M, mismatches X, file intact K, version V
  * "benchmark": a gup_test without the long-term test ioctls (the base's):
  * long-term pins through its benchmark ioctls, which unpin at once.
  */
@@ -36,6 +50,7 @@
 #include <liburing.h>
 
 #include "gup_test.h"
+#include "pattern.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT		21
@@ -61,6 +76,14 @@ struct arena {
 	char *other;		/* where mremap() moves it next, reserved */
 	size_t size;
 	pthread_mutex_t lock;	/* held while the mapping is replaced or moved */
+	/* Mutations finished, by kind (the pinners compare before and after). */
+	atomic_long done[4];
+};
+
+/* The mutations a pin can be held across (struct arena's done[]). */
+enum mutation { TRUNCATE, PUNCH, COW, PAGEOUT, NR_MUTATIONS };
+static const char *const mutation_names[NR_MUTATIONS] = {
+	"truncate", "punch", "cow", "pageout",
 };
 
 enum pin {
@@ -75,8 +98,9 @@ static const char *const pin_names[NR_PINS] = {
 
 #define MAX_ERRNO	140
 struct counts {
-	atomic_long attempts, granted, refused, errors;
+	atomic_long attempts, granted, refused, errors, read_failed;
 	atomic_long err[MAX_ERRNO];
+	atomic_long across[NR_MUTATIONS];
 };
 
 #define NR_ARENAS	8
@@ -189,6 +213,27 @@ static int file_in(const char *dir)
 	return fd;
 }
 
+/* The mutations of @a finished so far, into @seen. */
+static void snapshot(struct arena *a, long seen[NR_MUTATIONS])
+{
+	int m;
+
+	for (m = 0; m < NR_MUTATIONS; m++)
+		seen[m] = atomic_load(&a->done[m]);
+}
+
+/* A granted pin of @a was held from @before until now: count what it met. */
+static void held_across(struct arena *a, struct counts *c, const long before[NR_MUTATIONS])
+{
+	long now[NR_MUTATIONS];
+	int m;
+
+	snapshot(a, now);
+	for (m = 0; m < NR_MUTATIONS; m++)
+		if (now[m] != before[m])
+			atomic_fetch_add(&c->across[m], 1);
+}
+
 static void count(int arena, enum pin pin, int err)
 {
 	struct counts *c = &counts[arena][pin];
@@ -252,7 +297,10 @@ static void *pinner(void *arg)
 		};
 		struct iovec iov = { start, n * 4096 };
 		__u64 dst = (unsigned long)buf;
+		long before[NR_MUTATIONS];
 		int ret;
+
+		snapshot(a, before);
 
 		if (benchmark && pin <= LT_RW_FAST) {
 			/* (see main(): not of anonymous memory, read-only) */
@@ -274,8 +322,10 @@ static void *pinner(void *arg)
 				err = errno;
 				break;
 			}
+			/* Granted: whatever reading it gives. */
 			if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
-				err = errno == EFAULT ? EIO : errno;
+				atomic_fetch_add(&counts[i][pin].read_failed, 1);
+			held_across(a, &counts[i][pin], before);
 			ioctl(gup, PIN_LONGTERM_TEST_STOP);
 			break;
 		case ST_RW:
@@ -287,8 +337,10 @@ static void *pinner(void *arg)
 			break;
 		case URING:
 			ret = io_uring_register_buffers(&ring, &iov, 1);
-			if (!ret)
+			if (!ret) {
+				held_across(a, &counts[i][pin], before);
 				io_uring_unregister_buffers(&ring);
+			}
 			err = ret < 0 ? -ret : 0;
 			break;
 		default:
@@ -315,12 +367,14 @@ static void *mutator(void *arg)
 			if (a->fd >= 0 && !a->huge) {
 				ignore(ftruncate(a->fd, off));
 				ignore(ftruncate(a->fd, a->size));
+				atomic_fetch_add(&a->done[TRUNCATE], 1);
 			}
 			break;
 		case 1:	/* punch a hole */
-			if (a->fd >= 0)
-				fallocate(a->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-					  a->huge ? 0 : off, a->huge ? HUGE : 4096);
+			if (a->fd >= 0 &&
+			    !fallocate(a->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				       a->huge ? 0 : off, a->huge ? HUGE : 4096))
+				atomic_fetch_add(&a->done[PUNCH], 1);
 			break;
 		case 2:
 			if (a->fd >= 0 && !a->huge)
@@ -339,7 +393,8 @@ static void *mutator(void *arg)
 			madvise(a->addr, a->size, MADV_POPULATE_WRITE);
 			break;
 		case 6:
-			madvise(a->addr, a->size, MADV_PAGEOUT);
+			if (!madvise(a->addr, a->size, MADV_PAGEOUT))
+				atomic_fetch_add(&a->done[PAGEOUT], 1);
 			break;
 		case 7:	/* unmap and map again, at the same address */
 			pthread_mutex_lock(&a->lock);
@@ -358,12 +413,99 @@ static void *mutator(void *arg)
 				madvise(a->addr, a->size, MADV_POPULATE_WRITE);
 				_exit(0);
 			}
-			if (pid > 0)
+			if (pid > 0) {
 				waitpid(pid, NULL, 0);
+				atomic_fetch_add(&a->done[COW], 1);
+			}
 			break;
 		}
 		}
 	}
+	return NULL;
+}
+
+#define CHECK_PAGES	16
+#define CHECK_FILE	"/mnt/ext4/pincheck"
+
+/* The pin check's figures (see the top of this file). */
+static long check_rounds, check_as_mapped, check_mismatches, check_intact;
+static unsigned long check_version;
+
+/*
+ * The pin check: until the race stops, version v of the pattern written to
+ * CHECK_FILE, mapped MAP_PRIVATE, read in (so that the mapping holds the
+ * page cache's pages), pinned read-only and long-term (slow and fast in
+ * turn), version v + 1 written through the mapping, then the pin read: it
+ * must hold what the mapping shows (v + 1) and the file must still hold v.
+ * Ends with the last version written and fsync()ed: stress.sh checks it on
+ * the disk after a remount (datacheck verify).
+ */
+static void *pin_checker(void *arg)
+{
+	size_t size = CHECK_PAGES * 4096;
+	char *want = malloc(size), *got = malloc(size);
+	int gup = open(GUP_TEST_FILE, O_RDWR);
+	int fd = open(CHECK_FILE, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	/*
+	 * Its own reserved range, mapped into with MAP_FIXED each round: a
+	 * mapping the kernel placed could take the hole a moving arena leaves
+	 * for a moment, and the arena's reservation would then replace it.
+	 */
+	char *at = reserve(size);
+	unsigned long v = 0;
+	size_t i;
+
+	(void)arg;
+	if (gup < 0 || fd < 0 || !want || !got)
+		die("pin check setup");
+	pthread_barrier_wait(&start_line);
+	while (!atomic_load(&stop)) {
+		struct pin_longterm_test lt = { .size = size };
+		__u64 dst = (unsigned long)got;
+		char *map;
+
+		v += 2;
+		pattern_fill(want, size, v);
+		if (pwrite(fd, want, size, 0) != (ssize_t)size)
+			die("pin check: pwrite");
+		map = mmap(at, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
+		if (map == MAP_FAILED)
+			die("pin check: mmap");
+		for (i = 0; i < size; i += 4096)
+			(void)*(volatile char *)(map + i);
+		lt.addr = (unsigned long)map;
+		lt.flags = (v / 2) % 2 ? PIN_LONGTERM_TEST_FLAG_USE_FAST : 0;
+		if (ioctl(gup, PIN_LONGTERM_TEST_START, &lt))
+			die("pin check: PIN_LONGTERM_TEST_START");
+		/*
+		 * stress.break=pincheck (stress/break-premises.sh): the mapping
+		 * drops its pages, so that the pin holds pages it no longer
+		 * shows; the check must then see mismatches.
+		 */
+		if (getenv("RACE_BREAK_PINCHECK"))
+			madvise(map, size, MADV_DONTNEED);
+		pattern_fill(map, size, v + 1);
+		if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
+			die("pin check: PIN_LONGTERM_TEST_READ");
+		ioctl(gup, PIN_LONGTERM_TEST_STOP);
+		check_rounds++;
+		if (!memcmp(got, map, size))
+			check_as_mapped++;
+		else
+			check_mismatches++;
+		if (pread(fd, got, size, 0) == (ssize_t)size && !memcmp(got, want, size))
+			check_intact++;
+		if (mmap(at, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+			 MAP_FIXED, -1, 0) == MAP_FAILED)
+			die("pin check: mmap (reserve again)");
+		if (check_rounds % 16 == 0)
+			fsync(fd);
+	}
+	check_version = v;
+	if (fsync(fd))
+		die("pin check: fsync");
+	close(fd);
+	close(gup);
 	return NULL;
 }
 
@@ -413,7 +555,7 @@ static void *reclaimer(void *arg)
 
 int main(int argc, char **argv)
 {
-	pthread_t threads[9];
+	pthread_t threads[10];
 	int seconds, i, j, e, nr = 0;
 
 	if (argc == 3 && !strcmp(argv[2], "benchmark"))
@@ -436,13 +578,15 @@ int main(int argc, char **argv)
 	add_arena("anonymous THP", -1, false, false, HUGE);
 	add_arena("hugetlb", memfd_create("race", MFD_HUGETLB), true, true, HUGE);
 
-	/* 4 pinners, 4 mutators, the reclaimer, and this thread. */
-	pthread_barrier_init(&start_line, NULL, 10);
+	/* 4 pinners, 4 mutators, the reclaimer, the pin check, this thread. */
+	pthread_barrier_init(&start_line, NULL, benchmark ? 10 : 11);
 	for (i = 0; i < 4; i++)
 		pthread_create(&threads[nr++], NULL, pinner, (void *)(long)(i + 1));
 	for (i = 0; i < 4; i++)
 		pthread_create(&threads[nr++], NULL, mutator, (void *)(long)(i + 100));
 	pthread_create(&threads[nr++], NULL, reclaimer, NULL);
+	if (!benchmark)
+		pthread_create(&threads[nr++], NULL, pin_checker, NULL);
 	pthread_barrier_wait(&start_line);
 	sleep(seconds);
 	atomic_store(&stop, true);
@@ -463,7 +607,17 @@ int main(int argc, char **argv)
 				if (atomic_load(&c->err[e]))
 					printf(" %s:%ld", strerrorname_np(e) ? strerrorname_np(e) : "?",
 					       atomic_load(&c->err[e]));
+			printf(" | read failed %ld | held across", atomic_load(&c->read_failed));
+			for (e = 0; e < NR_MUTATIONS; e++)
+				printf("%s %s %ld", e ? "," : "", mutation_names[e],
+				       atomic_load(&c->across[e]));
 			printf("\n");
 		}
+	if (benchmark)
+		printf("pincheck: not run (no PIN_LONGTERM_TEST ioctls)\n");
+	else
+		printf("pincheck: %s: rounds %ld, pin as mapped %ld, mismatches %ld, file intact %ld, version %lu\n",
+		       CHECK_FILE, check_rounds, check_as_mapped, check_mismatches,
+		       check_intact, check_version);
 	return 0;
 }
