@@ -155,25 +155,27 @@ no_read_only() {
 STABLE_SWITCH_CASES=5
 STABLE_KUNIT_CASES=101
 stable_prefix() (
-	local tree=$BUILD/stable-prefix dir=$RUNS/stable-prefix/gup_longterm rc=0 last
-	rm -rf "$tree"
-	git clone -q "$PATCHED_TREE" "$tree" -b series || return 1
-	last=$(git -C "$tree" log --format=%H -1 \
+	local dir=$RUNS/stable-prefix/gup_longterm rc=0 last
+	last=$(git -C "$PATCHED_TREE" log --format=%H -1 series \
 		--grep='^Documentation/core-api: pin_user_pages: long-term pins')
 	[ -n "$last" ] || { echo "the documentation patch not found"; return 1; }
-	git -C "$tree" checkout -q -B stable "$last" || return 1
-	git -C "$tree" log --reverse --format='left out: %s' "$last..series"
-	[ "$(git -C "$tree" rev-list --count "$last..series")" -eq 3 ] ||
+	git -C "$PATCHED_TREE" log --reverse --format='left out: %s' "$last..series"
+	[ "$(git -C "$PATCHED_TREE" rev-list --count "$last..series")" -eq 3 ] ||
 		{ echo "expected the stable prefix to leave out 3 patches"; return 1; }
-	"$COMMON/build-kernel.sh" "$tree" "$OUT/stable-prefix" || return 1
-	"$COMMON/initramfs.sh" "$tree" || return 1
+	# Built from build/patched itself, checked out at the prefix: the same
+	# source path as the patched kernel's, so ccache has every object but
+	# those of the files the last three patches change.
+	trap 'git -C "$PATCHED_TREE" checkout -q series' EXIT
+	git -C "$PATCHED_TREE" checkout -q "$last" || return 1
+	"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/stable-prefix" || return 1
+	"$COMMON/initramfs.sh" "$PATCHED_TREE" || return 1
 	run_gup_longterm "$OUT/stable-prefix" "$dir" || rc=$?
 	[ -s "$dir/output.log" ] || { echo "no output"; return 1; }
 	check_sections "$dir/output.log" start || rc=1
 	GUP_LONGTERM_CASES=$((GUP_LONGTERM_CASES - STABLE_SWITCH_CASES))
 	check_counts "$dir/output.log" "" "$(expected_skips)" || rc=1
 	KUNIT_CASES=$STABLE_KUNIT_CASES
-	check_kunit_log "$dir/console.log" "$tree" || rc=1
+	check_kunit_log "$dir/console.log" "$PATCHED_TREE" || rc=1
 	return $rc
 )
 
