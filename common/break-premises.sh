@@ -17,20 +17,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 OUT=$tmp/out
 DRIVER_OBJECTS=(drivers/infiniband/hw/mlx5/mr.o)
-rc=0
-
-# expect pass|catch NAME COMMAND...
-expect() {
-	local want=$1 name=$2 passed=0
-	shift 2
-	"$@" >"$tmp/log" 2>&1 && passed=1
-	case $want$passed in
-	pass1) echo "passes: $name" ;;
-	catch0) echo "caught: $name: $(tail -1 "$tmp/log")" ;;
-	pass0) echo "FAILS: $name: $(tail -1 "$tmp/log")"; rc=1 ;;
-	catch1) echo "NOT CAUGHT: $name"; rc=1 ;;
-	esac
-}
 
 mkdir -p "$OUT/base" "$OUT/objects-base" "$tmp/logs"
 echo "../mm/memory.c:100:5: warning: the base's own [-Wsomething]" >"$OUT/base/build.log"
@@ -38,8 +24,8 @@ echo "../mm/memory.c:100:5: warning: the base's own [-Wsomething]" >"$OUT/base/b
 record_base_warnings >/dev/null
 cp "$OUT/base/build.log" "$tmp/logs/same.log"
 echo "../mm/gup.c:1234:7: warning: unused variable 'x' [-Wunused-variable]" >"$tmp/logs/new.log"
-expect pass "a patch's build prints only the base's warning" new_warnings "$tmp/logs/same.log"
-expect catch "a patch's build adds a warning" new_warnings "$tmp/logs/new.log"
+premise pass "a patch's build prints only the base's warning" new_warnings "$tmp/logs/same.log"
+premise catch "a patch's build adds a warning" new_warnings "$tmp/logs/new.log"
 
 # object NAME SYMBOL...: an object file under $OUT/NAME/ that calls SYMBOLs.
 object() {
@@ -56,7 +42,7 @@ object() {
 }
 object objects-base ib_umem_get
 object objects-patched ib_umem_get ib_umem_get_mr
-expect pass "a driver needs ib_umem_get_mr(), which the series exports" check_driver_symbols
+premise pass "a driver needs ib_umem_get_mr(), which the series exports" check_driver_symbols
 object objects-patched ib_umem_get vma_needs_dirty_tracking
-expect catch "a driver needs vma_needs_dirty_tracking(), which nothing exports" check_driver_symbols
-exit $rc
+premise catch "a driver needs vma_needs_dirty_tracking(), which nothing exports" check_driver_symbols
+exit $premise_rc

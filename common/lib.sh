@@ -235,3 +235,26 @@ check_disk() {
 ran() {
 	[[ " ${kernels[*]} " == *" $1 "* ]]
 }
+
+# premise pass|catch NAME COMMAND... (the break-premises scripts): COMMAND
+# must pass (pass: the real input) or fail (catch: a broken one). Prints
+# one line, with the first line of COMMAND's output that matches
+# $PREMISE_WHY (default: its last line) for a catch; sets premise_rc=1 when
+# it did not go as wanted.
+premise_rc=0
+premise() {
+	local want=$1 name=$2 passed=0 out
+	shift 2
+	out=$("$@" 2>&1) && passed=1
+	case $want$passed in
+	pass1) echo "passes: $name" ;;
+	pass0) echo "FAILS: $name: $(tail -1 <<<"$out")"; premise_rc=1 ;;
+	catch1) echo "NOT CAUGHT: $name"; premise_rc=1 ;;
+	catch0)
+		if [ -n "${PREMISE_WHY:-}" ]; then
+			echo "caught: $name: $(grep -m1 -E "$PREMISE_WHY" <<<"$out")"
+		else
+			echo "caught: $name: $(tail -1 <<<"$out")"
+		fi ;;
+	esac
+}

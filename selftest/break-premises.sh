@@ -17,23 +17,9 @@ base=$RUNS/base/gup_longterm/output.log
 if [ ! -s "$patched" ] || [ ! -s "$base" ]; then
 	die "no selftest logs: run make check first"
 fi
-rc=0
-
-# expect pass|catch NAME COMMAND...: the check passes on the real log, or
-# fails on the broken one.
-expect() {
-	local want=$1 name=$2 passed=0
-	shift 2
-	"$@" >"$tmp/out" 2>&1 && passed=1
-	case $want$passed in
-	pass1) echo "passes on the real log: $name" ;;
-	pass0) echo "FAILS ON THE REAL LOG: $name"; rc=1 ;;
-	catch1) echo "NOT CAUGHT: $name"; rc=1 ;;
-	catch0) echo "caught: $name: $(grep -m1 -E 'no run|expected|^[+>]|passed' "$tmp/out")" ;;
-	esac
-}
-must_pass() { expect pass "$@"; }
-must_catch() { expect catch "$@"; }
+PREMISE_WHY='no run|expected|^[+>]|passed'
+must_pass() { premise pass "$@"; }
+must_catch() { premise catch "$@"; }
 
 # shellcheck disable=SC2317 # called through must_pass and must_catch
 base_outcomes() {
@@ -58,4 +44,4 @@ must_pass "base failures and their outcomes" base_outcomes "$base"
 sed '0,/MAP_SHARED | read-write pin, slow | granted | expected/s//MAP_SHARED | read-write pin, slow | refused: EPERM | expected/' \
 	"$base" >"$tmp/5"
 must_catch "a base failure with another outcome" base_outcomes "$tmp/5"
-exit $rc
+exit $premise_rc
