@@ -120,7 +120,8 @@ no_fast_path() {
 # The read-only work (the patches before "mm/mmap: separate writenotify and
 # dirty tracking logic") is what makes a read-only long-term pin of a COW
 # mapping see what the process writes later: the series without it (and
-# without the KUnit patch, which tests its unsharing) applied onto the base
+# without the KUnit patches, which test its unsharing and its umem pins)
+# applied onto the base
 # must fail exactly the cases selftest/no-read-only-failures lists, with the
 # outcome given there, and pass the rest.
 no_read_only() {
@@ -131,6 +132,8 @@ no_read_only() {
 		case $(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$patch") in
 		"mm/mmap: separate writenotify and dirty tracking logic") from=yes ;;
 		"mm/gup: add KUnit tests"*) continue ;;
+		# It tests ib_umem_gup_flags(), which the read-only work adds.
+		"RDMA/umem: add KUnit tests"*) continue ;;
 		esac
 		[ -n "$from" ] || continue
 		git -C "$tree" -c user.name=bench -c user.email=bench@localhost am -q "$patch" ||
@@ -153,7 +156,7 @@ no_read_only() {
 # STABLE_SWITCH_CASES cases (NR_SWITCH_CASES there), its KUnit suite the
 # switch patch's cases: STABLE_KUNIT_CASES run. The skips are the same.
 STABLE_SWITCH_CASES=5
-STABLE_KUNIT_CASES=101
+STABLE_KUNIT_CASES=110
 stable_prefix() (
 	local dir=$RUNS/stable-prefix/gup_longterm rc=0 last
 	last=$(git -C "$PATCHED_TREE" log --format=%H -1 series \

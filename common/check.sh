@@ -211,7 +211,7 @@ lane_base() {
 LANE_A_STEPS=3
 lane_a() {
 	lane_step "patched kernel: gup_longterm passes on ext4, xfs, ramfs" check_patched_gup_longterm
-	lane_step "patched kernel: KUnit suite gup_longterm passes" check_kunit
+	lane_step "patched kernel: KUnit suites gup_longterm and ib_umem pass" check_kunit
 	lane_step "benchmark smoke run (make bench, short)" check_bench_smoke
 }
 

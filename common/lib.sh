@@ -181,10 +181,12 @@ use_guest_arch() {
 use_guest_arch "${GUEST_ARCH:-x86_64}"
 
 # The test kernel's kconfig fragments: what every test needs, debugging,
-# and each feature's own (FEATURE/FEATURE.config, FEATURE/$GUEST_ARCH.config).
+# and each feature's own (FEATURE/FEATURE.config, FEATURE/$GUEST_ARCH.config,
+# and FEATURE/boot.config for what only the test kernel's boot runs).
 TEST_FRAGMENTS=("$COMMON/configs/test.config" "$COMMON/configs/debug.config")
 for feature in kunit vmtests clients; do
-	for fragment in "$TOP/$feature/$feature.config" "$TOP/$feature/$GUEST_ARCH.config"; do
+	for fragment in "$TOP/$feature/$feature.config" "$TOP/$feature/$GUEST_ARCH.config" \
+		"$TOP/$feature/boot.config"; do
 		[ ! -f "$fragment" ] || TEST_FRAGMENTS+=("$fragment")
 	done
 done
@@ -237,13 +239,14 @@ ran() {
 }
 
 # premise pass|catch NAME COMMAND... (the break-premises scripts): COMMAND
-# must pass (pass: the real input) or fail (catch: a broken one). Prints
-# one line, with the first line of COMMAND's output that matches
-# $PREMISE_WHY (default: its last line) for a catch; sets premise_rc=1 when
-# it did not go as wanted.
+# must pass (pass: the real input) or fail (catch: a broken one); with
+# $PREMISE_WHY set (an extended regex), a catch must also say so in a line
+# of its output that matches it, else it failed on something else. Prints
+# one line, with that line of COMMAND's output (without $PREMISE_WHY: its
+# last line) for a catch; sets premise_rc=1 when it did not go as wanted.
 premise_rc=0
 premise() {
-	local want=$1 name=$2 passed=0 out
+	local want=$1 name=$2 passed=0 out why
 	shift 2
 	out=$("$@" 2>&1) && passed=1
 	case $want$passed in
@@ -251,10 +254,13 @@ premise() {
 	pass0) echo "FAILS: $name: $(tail -1 <<<"$out")"; premise_rc=1 ;;
 	catch1) echo "NOT CAUGHT: $name"; premise_rc=1 ;;
 	catch0)
-		if [ -n "${PREMISE_WHY:-}" ]; then
-			echo "caught: $name: $(grep -m1 -E "$PREMISE_WHY" <<<"$out")"
-		else
+		if [ -z "${PREMISE_WHY:-}" ]; then
 			echo "caught: $name: $(tail -1 <<<"$out")"
+		elif why=$(grep -m1 -E -e "$PREMISE_WHY" <<<"$out"); then
+			echo "caught: $name: $why"
+		else
+			echo "NOT CAUGHT: $name (failed, but not on it: $(head -1 <<<"$out"))"
+			premise_rc=1
 		fi ;;
 	esac
 }

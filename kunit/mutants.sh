@@ -44,13 +44,21 @@ MUTANTS=(
 	"include/linux/mm.h@/^static inline bool gup_must_unshare/,/^}/s/if (!(flags \& FOLL_LONGTERM))$/if (0)/@page cache, private, short-term read-only pin"
 	"include/linux/mm.h@/^static inline bool gup_must_unshare/,/^}/{/if (!vma)$/{n;s/return true;/return false;/}}@page cache, GUP-fast, long-term read-only pin"
 	"include/linux/mm.h@/^static inline bool gup_must_unshare/,/^}/s/return is_cow_mapping(vma->vm_flags);/return true;/@page cache, shared, long-term read-only pin"
+	# Which umems are pinned read-only (drivers/infiniband/core/umem.c):
+	# round 2's rule, every umem by its access flags, lets a device write
+	# to a queue pinned read-only; the others drop FOLL_FORCE from the
+	# queues' pins, force the MRs' write pins, map read-only MRs both ways.
+	"drivers/infiniband/core/umem.c@s/\*device_reads_only = mr \&\& !ib_access_writable(access);/*device_reads_only = !ib_access_writable(access);/@ib_umem_other_test"
+	"drivers/infiniband/core/umem.c@s/return FOLL_LONGTERM | FOLL_WRITE | FOLL_FORCE;/return FOLL_LONGTERM | FOLL_WRITE;/@ib_umem_other_test"
+	"drivers/infiniband/core/umem.c@/^static unsigned int ib_umem_gup_flags/,/^}/s/return FOLL_LONGTERM | FOLL_WRITE;/return FOLL_LONGTERM | FOLL_WRITE | FOLL_FORCE;/@ib_umem_mr_test"
+	"drivers/infiniband/core/umem.c@s/return umem->device_reads_only ? DMA_TO_DEVICE : DMA_BIDIRECTIONAL;/return DMA_BIDIRECTIONAL;/@ib_umem_mr_test"
 	# The unshare fault of a PMD-mapped page cache folio (mm/memory.c): GUP
 	# would ask forever, the VM run hangs.
 	"mm/memory.c@/^vm_fault_t do_set_pmd(/,/^}/s/if (vmf->flags \& FAULT_FLAG_UNSHARE)$/if (0)/@selftest:hang"
 )
 
 restore_tree() {
-	git -C "$TREE" checkout -q -- mm/ include/
+	git -C "$TREE" checkout -q -- mm/ include/ drivers/infiniband/
 }
 
 # run_mutant N FILE SED EXPECTED: prints one result line, fails if the
@@ -92,7 +100,7 @@ run_mutant() {
 
 main() {
 	[ -d "$TREE/.git" ] || die "no $TREE: run make check first"
-	git -C "$TREE" diff --quiet -- mm/ include/ || die "$TREE has local changes: not touching it"
+	git -C "$TREE" diff --quiet -- mm/ include/ drivers/infiniband/ || die "$TREE has local changes: not touching it"
 	[ -d "$MUTANT_OUT" ] || cp -a "$OUT/patched" "$MUTANT_OUT"
 	trap restore_tree EXIT
 	local i=0 entry file script expected passed=0 failed=0
