@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <infiniband/verbs.h>
 #include <liburing.h>
+#include "rdma_dev.h"
 
 static struct ibv_pd *rdma_pd;
 static struct io_uring ring;
@@ -42,24 +43,9 @@ static struct iovec buf;
 
 static struct ibv_pd *open_pd(const char *name)
 {
-	struct ibv_context *ctx = NULL;
-	struct ibv_device **list;
-	int i, n;
+	struct ibv_context *ctx = open_rdma_device("flood", name);
 
-	list = ibv_get_device_list(&n);
-	if (!list) {
-		perror("ibv_get_device_list");
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	ibv_free_device_list(list);
-	if (!ctx) {
-		fprintf(stderr, "flood: no device %s\n", name);
-		return NULL;
-	}
-	return ibv_alloc_pd(ctx);
+	return ctx ? ibv_alloc_pd(ctx) : NULL;
 }
 
 /* One pin request: 0 if granted (and released), else the errno. */

@@ -13,26 +13,7 @@
 #include <infiniband/verbs.h>
 
 #include "memkinds.h"
-
-static struct ibv_context *open_device(const char *name)
-{
-	struct ibv_device **list;
-	struct ibv_context *ctx = NULL;
-	int i, n;
-
-	list = ibv_get_device_list(&n);
-	if (!list) {
-		perror("ibv_get_device_list");
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	ibv_free_device_list(list);
-	if (!ctx)
-		fprintf(stderr, "rdma_reg: no device %s\n", name);
-	return ctx;
-}
+#include "rdma_dev.h"
 
 int main(int argc, char **argv)
 {
@@ -49,7 +30,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: rdma_reg DEVICE\n");
 		return 2;
 	}
-	ctx = open_device(argv[1]);
+	ctx = open_rdma_device("rdma_reg", argv[1]);
 	if (!ctx)
 		return 1;
 	pd = ibv_alloc_pd(ctx);

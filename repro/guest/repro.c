@@ -222,9 +222,9 @@ static void hold(int dev)
 }
 
 /*
- * The common start: map the file, pin it, let writeback clean it, then let the
- * device write. Returns the pinning device, or -1 (reported) if the pin was
- * refused.
+ * The common start: map the file, pin it, let writeback clean it, let the
+ * device write, and say what the application's mapping shows. Returns the
+ * pinning device, or -1 (reported) if the pin was refused.
  */
 static int pin_clean_and_write(int longterm, int *fd, char **map)
 {
@@ -238,6 +238,7 @@ static int pin_clean_and_write(int longterm, int *fd, char **map)
 	}
 	print_fsync("fsync-before-device", *fd);
 	device_write(dev, DEVICE_NEW);
+	printf("mapping: %s\n", describe(map_pattern(*map), DEVICE_NEW));
 	return dev;
 }
 
@@ -250,7 +251,6 @@ static void pinned_write(int longterm)
 	dev = pin_clean_and_write(longterm, &fd, &map);
 	if (dev < 0)
 		return;
-	printf("mapping: %s\n", describe(map_pattern(map), DEVICE_NEW));
 	print_fsync("fsync", fd);
 	printf("odirect-after-fsync: %s\n", describe(read_disk(), DEVICE_NEW));
 	hold(dev);
@@ -264,7 +264,6 @@ static void dirty_warn(int longterm)
 	dev = pin_clean_and_write(longterm, &fd, &map);
 	if (dev < 0)
 		return;
-	printf("mapping: %s\n", describe(map_pattern(map), DEVICE_NEW));
 	device_ioctl(dev, GUP_REPRO_DIRTY_UNLOCKED, NULL, "DIRTY_UNLOCKED");
 	printf("dirty-unlocked: done\n");
 	device_ioctl(dev, GUP_REPRO_UNPIN, NULL, "UNPIN");

@@ -24,11 +24,18 @@ cd /tmp/vmtests || exit 1
 run() {
 	name=$1
 	shift
-	echo "== $name"
+	attempt "$name" "$@"
+	judge "$name" "$rc" /tmp/vmtest.out
+}
+
+# attempt HEADER COMMAND...: COMMAND's output into /tmp/vmtest.out and the
+# log, under "== HEADER"; its exit status in rc.
+attempt() {
+	echo "== $1"
+	shift
 	"$@" >/tmp/vmtest.out 2>&1
 	rc=$?
 	cat /tmp/vmtest.out
-	judge "$name" "$rc" /tmp/vmtest.out
 }
 
 # twice NAME COMMAND...: run, but a first failure with the known race's own
@@ -44,10 +51,7 @@ run() {
 twice() {
 	tname=$1
 	shift
-	echo "== $tname (first try)"
-	"$@" >/tmp/vmtest.out 2>&1
-	rc=$?
-	cat /tmp/vmtest.out
+	attempt "$tname (first try)" "$@"
 	if [ "$rc" -eq 0 ] || ! known_race /tmp/vmtest.out; then
 		judge "$tname" "$rc" /tmp/vmtest.out
 		return
