@@ -22,10 +22,13 @@ bench:
 stress:
 	@stress/stress.sh $(if $(SECONDS),--seconds $(SECONDS))
 
+durable:
+	@durable/durable.sh
+
 help:
 	@sed -n '/^## Commands/,/^## /p' README.md | sed '$$d'
 
 clean:
 	rm -rf build/out build/runs build/check-logs build/initramfs* build/guest-bin* build/vm_util-*.o build/busybox-* build/repro-module build/bench
 
-.PHONY: all check check-all tree export bench stress help clean
+.PHONY: all check check-all tree export bench stress durable help clean

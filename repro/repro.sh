@@ -36,11 +36,19 @@
 # and packed into the initramfs first; --build does only that, --no-build
 # skips it (make check builds them once, then runs base and patched at the
 # same time, each with its own table and its own claims).
+#
+# KERNEL durable (durable/durable.sh, not make check): the series with the
+# durable-pins RFC (durable/patches/), built into $OUT/durable from
+# $DURABLE_TREE. Its cases: longterm (the default, 0: refused as on the
+# patched kernel), durable (vm.gup_longterm_file_write=2: kept on ext4,
+# refused on xfs, which does not keep pins durable) and control.
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
 
-declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE)
+DURABLE_TREE=${DURABLE_TREE:-$BUILD/durable-tree}
+declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE [durable]=$DURABLE_TREE)
 MODES=(longterm unsafe shortterm control dirty-warn)
+DURABLE_MODES=(longterm durable control)
 EXT4_WARNING='fs/ext4/inode.c:[0-9]+ ext4_dirty_folio'
 ROW_FORMAT='%-8s %-5s %-11s %-4s %-16s %-8s %-6s %-17s %-16s %-9s %-6s %s\n'
 
@@ -66,7 +74,7 @@ build_guest_programs() {
 	for kernel in "${kernels[@]}"; do
 		[ -f "$OUT/$kernel/Module.symvers" ] ||
 			die "the $kernel kernel is not built ($OUT/$kernel has no Module.symvers)"
-		[ "$kernel" = base ] || check_patched_kernel
+		[ "$kernel" != patched ] || check_patched_kernel
 		dir=$BUILD/repro-module/$kernel
 		rm -rf "$dir"
 		mkdir -p "$dir"
@@ -86,9 +94,10 @@ build_guest_programs() {
 
 # kernel_cases KERNEL: the cases KERNEL runs, one "FS MODE" per line.
 kernel_cases() {
-	local fs mode
+	local fs mode modes=("${MODES[@]}")
+	[ "$1" != durable ] || modes=("${DURABLE_MODES[@]}")
 	for fs in ext4 xfs; do
-		for mode in "${MODES[@]}"; do
+		for mode in "${modes[@]}"; do
 			[ "$mode" = dirty-warn ] && [ "$fs" != ext4 ] && continue
 			# The switch exists on the patched kernel only.
 			[ "$mode" = unsafe ] && [ "$1" != patched ] && continue
@@ -298,11 +307,43 @@ assert_results() {
 	fi
 	# Dirtying without the page lock behind ext4's back: one WARNING.
 	! ran base || expect_result base ext4 dirty-warn pin=granted mapping=new warnings=1 result=kept || rc=1
+	assert_durable || rc=1
 	if grep -q ' ERROR$' "$RESULTS"; then
 		echo "assert failed: some boots failed (the ERROR rows; see their errors file)" >&2
 		rc=1
 	fi
 	[ "$rc" -eq 0 ] && echo "assert: all claims hold"
+	return $rc
+}
+
+# The durable kernel's claims: the default still refuses; setting 2 grants
+# the pin on ext4 and keeps what the device wrote after the first fsync()
+# (on the disk once the second fsync() returned 0, and after the power
+# cut), and refuses it on xfs, saying why; no warning, clean file systems.
+assert_durable() {
+	local fs dir missing rc=0
+	ran durable || return 0
+	for fs in ext4 xfs; do
+		expect_result durable "$fs" longterm pin="refused(EFAULT)" fsck=clean result=refused || rc=1
+		expect_result durable "$fs" control mapping=new fsync=0 after-power-cut=new \
+			fsck=clean result=kept || rc=1
+	done
+	expect_result durable ext4 durable pin=granted mapping=new fsync=0 disk-after-fsync=new \
+		after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
+	expect_result durable xfs durable pin="refused(EFAULT)" fsck=clean result=refused || rc=1
+	missing=$(grep -L 'gup: refused a long-term write pin for repro\[.*cannot keep durable' \
+		"$RUNS"/durable/repro*/xfs-durable/run-console.log 2>&1) || true
+	if [ -n "$missing" ]; then
+		echo "assert failed: durable xfs durable: no report of the refusal" >&2
+		rc=1
+	fi
+	for dir in "$RUNS"/durable/repro*/; do
+		[ "$(value "$dir/run-output.log" boot-switch)" = 0 ] || {
+			echo "assert failed: durable: vm.gup_longterm_file_write read" \
+				"$(value "$dir/run-output.log" boot-switch) at boot, expected 0" >&2
+			rc=1
+		}
+	done
 	return $rc
 }
 
@@ -324,7 +365,7 @@ assert_partial() {
 	local kernel fs want rows rc=0
 	for kernel in "${kernels[@]}"; do
 		want="8of8 8of8"
-		[ "$kernel" = patched ] && want="4of8 4of8"
+		[ "$kernel" = base ] || want="4of8 4of8"
 		for fs in ext4 xfs ramfs; do
 			# (every run's row, and at least one)
 			rows=$(grep "^$kernel $fs " "$PARTIAL_RESULTS") || true
@@ -348,8 +389,8 @@ main() {
 		--runs) runs=${2:?--runs needs a number}; shift ;;
 		--build) build=only ;;
 		--no-build) build=0 ;;
-		base | patched) kernels+=("$1") ;;
-		*) die "usage: repro.sh [--assert] [--runs N] [--build|--no-build] [base] [patched]" ;;
+		base | patched | durable) kernels+=("$1") ;;
+		*) die "usage: repro.sh [--assert] [--runs N] [--build|--no-build] [base] [patched] [durable]" ;;
 		esac
 		shift
 	done

@@ -4,7 +4,7 @@
 # gup_repro module playing the device, then "repro partial" on each file
 # system, and cut the power (sysrq b, and qemu runs with -no-reboot) while
 # the pins the cases left are still held. Kernel command line:
-#   repro.kernel=base|patched
+#   repro.kernel=base|patched|durable
 #   repro.cases=FS:MODE,...   each case's file is /mnt/FS/repro-MODE.dat
 # Each case's output starts with "case: FS MODE" (and its kernel messages
 # with "repro-case: FS MODE"), the partial pins' with "case: partial".
@@ -19,8 +19,8 @@ if ! insmod "/tests/bin/gup_repro-$kernel.ko"; then
 	echo "error: cannot load /tests/bin/gup_repro-$kernel.ko (repro.kernel=$kernel)"
 	exit 1
 fi
-# The administrator's switch (the patched kernel only): the default (no
-# command line), on for the unsafe cases only.
+# The administrator's switch (not on the base): the default (no command
+# line), 1 for the unsafe cases only, 2 for the durable ones only.
 switch=/proc/sys/vm/gup_longterm_file_write
 [ -e "$switch" ] && echo "boot-switch: $(cat "$switch")"
 
@@ -40,6 +40,12 @@ for case in $(param cases | tr , ' '); do
 		# A long-term pin, with the switch on.
 		echo 1 >"$switch"
 		repro longterm "/mnt/$fs/repro-unsafe.dat"
+		status=$?
+		echo 0 >"$switch"
+	elif [ "$mode" = durable ]; then
+		# A long-term pin, kept durable where the file system can.
+		echo 2 >"$switch"
+		repro longterm "/mnt/$fs/repro-durable.dat"
 		status=$?
 		echo 0 >"$switch"
 	else

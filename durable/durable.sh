@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# durable.sh [--no-build] (make durable; not part of make check): the
+# durable-pins RFC, durable/patches/, on top of the series. Applies it with
+# git am onto a clone of the patched tree make check leaves (build/patched,
+# at the end of the series) in $DURABLE_TREE, builds the test kernel into
+# $OUT/durable, and runs the reproducer on it with --assert: the default
+# still refuses, vm.gup_longterm_file_write=2 keeps what the device wrote on
+# ext4 through fsync() and a power cut, and refuses on xfs, saying why
+# (repro/repro.sh, kernel "durable"); and the KUnit suites ran at its boot,
+# with the RFC's case of the decision (setting x file system x mapping).
+# --no-build: the tree and the kernel as the last run left them.
+# shellcheck source=../common/lib.sh
+. "$(dirname "$0")/../common/lib.sh"
+# shellcheck source=../kunit/checks.sh
+. "$TOP/kunit/checks.sh"
+
+# The RFC adds one KUnit case to the series' (check_vma_flags_durable_test).
+DURABLE_KUNIT_CASES=$((KUNIT_CASES + 1))
+
+DURABLE_TREE=$BUILD/durable-tree
+export DURABLE_TREE
+
+make_tree() {
+	local patches=("$TOP"/durable/patches/*.patch)
+	[ -f "${patches[0]}" ] || die "no patches in durable/patches/"
+	[ -d "$PATCHED_TREE/.git" ] || die "no $PATCHED_TREE: run make check first"
+	[ "$(git -C "$PATCHED_TREE" rev-parse HEAD)" = "$(git -C "$PATCHED_TREE" rev-parse series)" ] ||
+		die "$PATCHED_TREE is not at the end of the series (is make check running?)"
+	say "applying ${#patches[@]} patches of durable/patches/ onto the series in $DURABLE_TREE"
+	rm -rf "$DURABLE_TREE"
+	git clone -q "$PATCHED_TREE" "$DURABLE_TREE" -b series || die "cloning $PATCHED_TREE failed"
+	git -C "$DURABLE_TREE" -c user.name=bench -c user.email=bench@localhost am -q "${patches[@]}" ||
+		die "durable/patches/ does not apply onto the series (git -C $DURABLE_TREE am --show-current-patch)"
+}
+
+main() {
+	local build=1
+	case ${1:-} in
+	"") ;;
+	--no-build) build=0 ;;
+	*) die "usage: durable.sh [--no-build]" ;;
+	esac
+	if [ "$build" -eq 1 ]; then
+		make_tree
+		say "building the durable kernel into $OUT/durable"
+		"$COMMON/build-kernel.sh" "$DURABLE_TREE" "$OUT/durable" || die "the durable kernel does not build"
+		"$TOP/repro/repro.sh" --build durable || die "the reproducer's module does not build for it"
+	fi
+	[ -f "$OUT/durable/vmlinux" ] || die "no durable kernel in $OUT/durable: run durable.sh without --no-build"
+	local rc=0
+	"$TOP/repro/repro.sh" --assert --no-build durable || rc=1
+	say "the KUnit suites at the durable kernel's boot"
+	KUNIT_CASES=$DURABLE_KUNIT_CASES check_kunit_log "$RUNS/durable/repro/run-console.log" "$DURABLE_TREE" ||
+		rc=1
+	return $rc
+}
+
+main "$@"
