@@ -15,6 +15,7 @@ BUILD=${BUILD:-$TOP/build}
 
 BASE_TREE=$BUILD/base       # git repo: one commit, Debian's source as shipped
 PATCHED_TREE=$BUILD/patched # git repo: base + patches/, remade by every target
+DURABLE_TREE=$BUILD/durable-tree # the series + durable/patches/ (make durable)
 DEV_TREE=$BUILD/tree        # git repo: base + patches/, yours to work in
 OUT=$BUILD/out              # kernel build output, one directory per kernel
 RUNS=$BUILD/runs            # VM logs, one directory per kernel and test

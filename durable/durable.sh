@@ -17,9 +17,6 @@
 # The RFC adds one KUnit case to the series' (check_vma_flags_durable_test).
 DURABLE_KUNIT_CASES=$((KUNIT_CASES + 1))
 
-DURABLE_TREE=$BUILD/durable-tree
-export DURABLE_TREE
-
 make_tree() {
 	local patches=("$TOP"/durable/patches/*.patch)
 	[ -f "${patches[0]}" ] || die "no patches in durable/patches/"

@@ -45,7 +45,6 @@
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
 
-DURABLE_TREE=${DURABLE_TREE:-$BUILD/durable-tree}
 declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE [durable]=$DURABLE_TREE)
 MODES=(longterm unsafe shortterm control dirty-warn)
 DURABLE_MODES=(longterm durable control)

@@ -36,16 +36,14 @@ for case in $(param cases | tr , ' '); do
 		rc=1
 		continue
 	fi
-	if [ "$mode" = unsafe ]; then
-		# A long-term pin, with the switch on.
-		echo 1 >"$switch"
-		repro longterm "/mnt/$fs/repro-unsafe.dat"
-		status=$?
-		echo 0 >"$switch"
-	elif [ "$mode" = durable ]; then
-		# A long-term pin, kept durable where the file system can.
-		echo 2 >"$switch"
-		repro longterm "/mnt/$fs/repro-durable.dat"
+	# unsafe and durable: a long-term pin with the switch at 1 (granted
+	# unsafe) or 2 (kept durable where the file system can), for it only.
+	setting=
+	[ "$mode" = unsafe ] && setting=1
+	[ "$mode" = durable ] && setting=2
+	if [ -n "$setting" ]; then
+		echo "$setting" >"$switch"
+		repro longterm "/mnt/$fs/repro-$mode.dat"
 		status=$?
 		echo 0 >"$switch"
 	else
