@@ -29,6 +29,6 @@ help:
 	@sed -n '/^## Commands/,/^## /p' README.md | sed '$$d'
 
 clean:
-	rm -rf build/out build/runs build/check-logs build/initramfs* build/guest-bin* build/vm_util-*.o build/busybox-* build/repro-module build/bench
+	rm -rf build/*/.out-* build/out build/runs build/check-logs build/initramfs* build/guest-bin* build/vm_util-*.o build/busybox-* build/repro-module build/bench
 
 .PHONY: all check check-all tree export bench stress durable help clean

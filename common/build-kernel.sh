@@ -5,12 +5,22 @@
 # incrementally, for $GUEST_ARCH. Every option a fragment asks for must end
 # up set. TARGETS="dir/file.o ..." in the environment builds those objects
 # only (drivers no test kernel runs, see common/configs/objects.config).
+#
+# OUTDIR is a symbolic link to SRC/.out-NAME (NAME: OUTDIR's last
+# component), a directory of the source tree itself: a build directory
+# directly below its sources is where Kbuild names them relative to it
+# ("../mm/gup.c", srctree ".."), so a file compiles with the same command
+# line and the same preprocessed text whichever tree it is in. ccache's
+# objects of the base kernel then serve the patched kernel and every other
+# tree's build of the same configuration; in separate directories they
+# did not (each tree's own path was in every command).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 [ $# -ge 2 ] || die "usage: build-kernel.sh SRC OUTDIR [FRAGMENT...]"
 src=$(realpath "$1")
-out=$(realpath -m "$2")
+link=$(realpath -ms "$2")
+out=$src/.out-$(basename "$link")
 shift 2
 fragments=("$@")
 [ ${#fragments[@]} -gt 0 ] || fragments=("${TEST_FRAGMENTS[@]}")
@@ -30,7 +40,7 @@ kmake() {
 # option added by a later patch is not defined in the earlier ones).
 defined_options() {
 	local symbols
-	symbols=$(find "$src" -name 'Kconfig*' -not -path '*/.git/*' -exec \
+	symbols=$(find "$src" \( -path "$src/.git" -o -path "$src/.out-*" \) -prune -o -name 'Kconfig*' -exec \
 		grep -hoE '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' {} + | awk '{print "CONFIG_" $2}' | sort -u)
 	grep -h '^CONFIG_' "${fragments[@]}" |
 		awk -F= 'NR == FNR { defined[$0] = 1; next } $1 in defined' <(echo "$symbols") -
@@ -61,7 +71,11 @@ main() {
 	need_packages gcc make flex bison bc libelf-dev libssl-dev ccache cpio kmod
 	[ -z "$CROSS_COMPILE" ] || need_packages "gcc-${CROSS_COMPILE%-}"
 	[ -f "$src/Makefile" ] || die "$src is not a kernel tree"
-	mkdir -p "$out"
+	mkdir -p "$out" "$(dirname "$link")"
+	# (a directory of an older bench, built where the link goes now, is
+	# build output: replaced)
+	[ -L "$link" ] || [ ! -e "$link" ] || rm -rf "$link"
+	ln -sfn "$out" "$link"
 	configure
 	say "building $(basename "$src") in $out"
 	# shellcheck disable=SC2086 # a list of make targets

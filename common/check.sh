@@ -149,7 +149,7 @@ compiler_warnings() {
 		return 1
 	fi
 	# (no warning at all is a result too, not a failure of grep)
-	{ grep -E 'warning:|error:' "$log" || true; } | sed -e "s|$src/||" -e 's/:[0-9]*:[0-9]*:/:/' | sort -u
+	{ grep -E 'warning:|error:' "$log" || true; } | sed -e "s|$src/||; s|^\(\.\./\)*||" -e 's/:[0-9]*:[0-9]*:/:/' | sort -u
 }
 
 check_static_analysis() {
