@@ -75,7 +75,7 @@ main() {
 	# (a directory of an older bench, built where the link goes now, is
 	# build output: replaced)
 	[ -L "$link" ] || [ ! -e "$link" ] || rm -rf "$link"
-	ln -sfn "$out" "$link"
+	ln -sfnr "$out" "$link"
 	configure
 	say "building $(basename "$src") in $out"
 	# shellcheck disable=SC2086 # a list of make targets

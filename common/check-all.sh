@@ -8,9 +8,10 @@
 # - an arm64 test kernel booted under qemu-system-aarch64, running the same
 #   gup_longterm selftest as make check and the KUnit suite;
 # - the KUnit suite with kunit.py run on UML;
-# - the series without its GUP-fast patch: the selftest must then fail
-#   exactly its fast-path read-write cases of dirty-tracked shared files,
-#   which shows that those cases see patch 13's check, not the slow path's;
+# - the stable prefix without its GUP-fast patch: the selftest must then
+#   fail exactly its fast-path read-write cases of dirty-tracked shared
+#   files, which shows that those cases see patch 13's check, not the slow
+#   path's;
 # - the series without its read-only work (patches 1-10, from the first to
 #   the one before "mm/mmap: separate ..."): the selftest must
 #   then fail exactly the cases selftest/no-read-only-failures lists;
@@ -88,24 +89,47 @@ arm64_kunit() {
 	check_kunit_log "$RUNS/arm64/gup_longterm/console.log" "$TREE"
 }
 
-# Patch 12's check decides on the fast path: without it (and without the
-# KUnit patch, which tests its function) exactly the fast read-write pins of
-# dirty-tracked MAP_SHARED files are granted, on every file system, while
-# the slow path still refuses them.
-no_fast_path() {
-	local tree=$BUILD/no-fast dir=$RUNS/no-fast/gup_longterm rc=0 fast kunit fs
+# apply_patches DIR PATCH...: DIR, a clone of the base with the PATCH files
+# applied by git am in order. The KUnit cases that later patches add to
+# mm/gup_kunit.c are left out: a caller that applies them leaves out the
+# KUnit patch that makes the file.
+apply_patches() {
+	local tree=$1 patch
+	shift
 	rm -rf "$tree"
-	git clone -q "$PATCHED_TREE" "$tree" -b series || return 1
-	kunit=$(git -C "$tree" log --format=%H --grep='^mm/gup: add KUnit tests' -1)
-	fast=$(git -C "$tree" log --format=%H --grep='GUP-fast writing to file-backed' -1)
-	if [ -z "$kunit" ] || [ -z "$fast" ]; then
-		echo "the GUP-fast or the KUnit patch not found"
-		return 1
-	fi
-	git -C "$tree" -c user.name=bench -c user.email=bench@localhost revert --no-edit "$kunit" "$fast" ||
-		return 1
-	"$COMMON/build-kernel.sh" "$tree" "$OUT/no-fast" || return 1
-	"$COMMON/initramfs.sh" "$tree" || return 1
+	git clone -q "$BASE_TREE" "$tree" || return 1
+	for patch in "$@"; do
+		git -C "$tree" -c user.name=bench -c user.email=bench@localhost am -q \
+			--exclude=mm/gup_kunit.c "$patch" ||
+			{ echo "$(basename "$patch") does not apply here"; return 1; }
+	done
+}
+
+# patch_subject PATCH: the subject of a patch file, without [PATCH n/m].
+patch_subject() {
+	sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$1"
+}
+
+# Patch 13's check decides on the fast path: the stable prefix without it
+# (and without the KUnit patch, which tests its function) grants exactly
+# the fast read-write pins of dirty-tracked MAP_SHARED files, on every file
+# system, while the slow path still refuses them. (The diagnostic and the
+# switch after the prefix change the lines patch 13 adds: they do not apply
+# without it.)
+no_fast_path() {
+	local dir=$RUNS/no-fast/gup_longterm rc=0 patch patches=() fast='' fs
+	for patch in $(series_patches); do
+		case $(patch_subject "$patch") in
+		"mm/gup: disallow FOLL_LONGTERM GUP-fast writing to"*) fast=yes ;;
+		"mm/gup: add KUnit tests"*) ;;
+		"mm/gup: say why a long-term write pin"*) break ;;
+		*) patches+=("$patch") ;;
+		esac
+	done
+	[ -n "$fast" ] || { echo "no GUP-fast patch in patches/"; return 1; }
+	apply_patches "$BUILD/no-fast" "${patches[@]}" || return 1
+	"$COMMON/build-kernel.sh" "$BUILD/no-fast" "$OUT/no-fast" || return 1
+	"$COMMON/initramfs.sh" "$BUILD/no-fast" || return 1
 	run_gup_longterm "$OUT/no-fast" "$dir" || rc=$?
 	[ "$rc" -eq 1 ] || { echo "expected the selftest to fail (vm-run.sh exit 1), got $rc"; return 1; }
 	check_sections "$dir/output.log" start || return 1
@@ -121,29 +145,24 @@ no_fast_path() {
 # dirty tracking logic") is what makes a read-only long-term pin of a COW
 # mapping see what the process writes later: the series without it (and
 # without the KUnit patches, which test its unsharing and its umem pins)
-# applied onto the base
-# must fail exactly the cases selftest/no-read-only-failures lists, with the
-# outcome given there, and pass the rest.
+# applied onto the base must fail exactly the cases
+# selftest/no-read-only-failures lists, with the outcome given there, and
+# pass the rest.
 no_read_only() {
-	local tree=$BUILD/no-read-only dir=$RUNS/no-read-only/gup_longterm rc=0 patch from=
-	rm -rf "$tree"
-	git clone -q "$BASE_TREE" "$tree" || return 1
+	local dir=$RUNS/no-read-only/gup_longterm rc=0 patch patches=() from=
 	for patch in $(series_patches); do
-		case $(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$patch") in
+		case $(patch_subject "$patch") in
 		"mm/mmap: separate writenotify and dirty tracking logic") from=yes ;;
 		"mm/gup: add KUnit tests"*) continue ;;
 		# It tests ib_umem_gup_flags(), which the read-only work adds.
 		"RDMA/umem: add KUnit tests"*) continue ;;
 		esac
-		[ -n "$from" ] || continue
-		# The later patches' KUnit cases go with the suite they extend.
-		git -C "$tree" -c user.name=bench -c user.email=bench@localhost am -q \
-			--exclude=mm/gup_kunit.c "$patch" ||
-			{ echo "$(basename "$patch") does not apply without patches 1-10"; return 1; }
+		[ -z "$from" ] || patches+=("$patch")
 	done
-	[ -n "$from" ] || { echo "no patch 'mm/mmap: separate writenotify ...' in patches/"; return 1; }
-	"$COMMON/build-kernel.sh" "$tree" "$OUT/no-read-only" || return 1
-	"$COMMON/initramfs.sh" "$tree" || return 1
+	[ -n "$from" ] || { echo "no patch 'mm/mmap: separate ...' in patches/"; return 1; }
+	apply_patches "$BUILD/no-read-only" "${patches[@]}" || return 1
+	"$COMMON/build-kernel.sh" "$BUILD/no-read-only" "$OUT/no-read-only" || return 1
+	"$COMMON/initramfs.sh" "$BUILD/no-read-only" || return 1
 	run_gup_longterm "$OUT/no-read-only" "$dir" || rc=$?
 	[ "$rc" -eq 1 ] || { echo "expected the selftest to fail (vm-run.sh exit 1), got $rc"; return 1; }
 	check_sections "$dir/output.log" start || return 1
@@ -167,9 +186,9 @@ stable_prefix() (
 	git -C "$PATCHED_TREE" log --reverse --format='left out: %s' "$last..series"
 	[ "$(git -C "$PATCHED_TREE" rev-list --count "$last..series")" -eq 3 ] ||
 		{ echo "expected the stable prefix to leave out 3 patches"; return 1; }
-	# Built from build/patched itself, checked out at the prefix: the same
-	# source path as the patched kernel's, so ccache has every object but
-	# those of the files the last three patches change.
+	# Built from build/patched itself, checked out at the prefix (no new
+	# clone): ccache has every object but those of the files the last three
+	# patches change.
 	trap 'git -C "$PATCHED_TREE" checkout -q series' EXIT
 	git -C "$PATCHED_TREE" checkout -q "$last" || return 1
 	"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/stable-prefix" || return 1
@@ -219,7 +238,7 @@ main() {
 	step "UML: kunit.py run of the gup_longterm suite passes" uml_kunit
 	step "the base's own vm selftests, slow ones included: the same results on base and patched" \
 		check_vmtests all
-	step "without patch 13, exactly the fast-path write pins of shared files are granted" no_fast_path
+	step "the stable prefix without patch 13: exactly the fast-path write pins of shared files are granted" no_fast_path
 	step "without patches 1-10, the read-only pins of COW mappings fail as no-read-only-failures says" \
 		no_read_only
 	step "the stable prefix (up to the documentation): builds, its selftest and KUnit suite pass" \

@@ -47,9 +47,9 @@
 
 declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE [durable]=$DURABLE_TREE)
 MODES=(longterm unsafe shortterm control dirty-warn)
-DURABLE_MODES=(longterm durable control)
+DURABLE_MODES=(longterm durable durable-syncfs durable-layout control)
 EXT4_WARNING='fs/ext4/inode.c:[0-9]+ ext4_dirty_folio'
-ROW_FORMAT='%-8s %-5s %-11s %-4s %-16s %-8s %-6s %-17s %-16s %-9s %-6s %s\n'
+ROW_FORMAT='%-8s %-5s %-14s %-4s %-16s %-8s %-6s %-17s %-16s %-9s %-6s %s\n'
 
 # make check builds each patch in turn into $OUT/patched: make sure the kernel
 # there is the whole series, not a step on the way.
@@ -186,11 +186,17 @@ run_kernel() {
 		section "$dir/read-output.log" "case: $fs $mode" >"$cdir/read-output.log"
 		new=B
 		[ "$mode" = control ] && new=C
+		[ "$mode" = durable-layout ] && new=D
 		pin=$(value "$cdir/run-output.log" pin | tr -d ' ')
 		mapping=$(value "$cdir/run-output.log" mapping)
 		fsync=$(value "$cdir/run-output.log" fsync)
 		odirect=$(value "$cdir/run-output.log" odirect-after-fsync)
 		[ "$mode" = dirty-warn ] && odirect=$(value "$cdir/run-output.log" odirect-after-unpin)
+		# (durable-syncfs: the sync after the device's write is syncfs())
+		if [ "$mode" = durable-syncfs ]; then
+			fsync=$(value "$cdir/run-output.log" syncfs)
+			odirect=$(value "$cdir/run-output.log" odirect-after-syncfs)
+		fi
 		data=$(value "$cdir/read-output.log" data)
 		case $data in
 		A) data=old ;;
@@ -320,7 +326,7 @@ assert_results() {
 # (on the disk once the second fsync() returned 0, and after the power
 # cut), and refuses it on xfs, saying why; no warning, clean file systems.
 assert_durable() {
-	local fs dir missing rc=0
+	local fs dir missing mode rc=0
 	ran durable || return 0
 	for fs in ext4 xfs; do
 		expect_result durable "$fs" longterm pin="refused(EFAULT)" fsck=clean result=refused || rc=1
@@ -329,7 +335,17 @@ assert_durable() {
 	done
 	expect_result durable ext4 durable pin=granted mapping=new fsync=0 disk-after-fsync=new \
 		after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
-	expect_result durable xfs durable pin="refused(EFAULT)" fsck=clean result=refused || rc=1
+	# syncfs() instead of the second fsync(): the same.
+	expect_result durable ext4 durable-syncfs pin=granted mapping=new fsync=0 disk-after-fsync=new \
+		after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
+	# The pinned blocks stay: every layout change refused; an O_DIRECT
+	# write goes into the pinned folio and fsync() writes it.
+	expect_result durable ext4 durable-layout pin=granted mapping=new fsync=0 disk-after-fsync=new \
+		after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
+	assert_layout || rc=1
+	for mode in durable durable-syncfs durable-layout; do
+		expect_result durable xfs "$mode" pin="refused(EFAULT)" fsck=clean result=refused || rc=1
+	done
 	missing=$(grep -L 'gup: refused a long-term write pin for repro\[.*cannot keep durable' \
 		"$RUNS"/durable/repro*/xfs-durable/run-console.log 2>&1) || true
 	if [ -n "$missing" ]; then
@@ -342,6 +358,25 @@ assert_durable() {
 				"$(value "$dir/run-output.log" boot-switch) at boot, expected 0" >&2
 			rc=1
 		}
+	done
+	return $rc
+}
+
+# What each layout change returned under the pin (ETXTBSY, as for an active
+# swap file), and the O_DIRECT write: done, into the pinned folio.
+assert_layout() {
+	local log want line rc=0
+	for log in "$RUNS"/durable/repro*/ext4-durable-layout/run-output.log; do
+		for want in "truncate: -1 (ETXTBSY)" "punch: -1 (ETXTBSY)" "zero-range: -1 (ETXTBSY)" \
+			"collapse: -1 (ETXTBSY)" "insert: -1 (ETXTBSY)" "odirect-write: 16384" \
+			"mapping-after-odirect-write: new"; do
+			line=$(grep -m1 "^${want%%:*}:" "$log" 2>/dev/null) || line="(none)"
+			[ "$line" = "$want" ] || {
+				echo "assert failed: durable ext4 durable-layout: $line, expected $want" \
+					"(${log#"$RUNS"/})" >&2
+				rc=1
+			}
+		done
 	done
 	return $rc
 }

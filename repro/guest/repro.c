@@ -13,6 +13,14 @@
  *                    pin (long-term unless "shortterm"), fsync, device write,
  *                    set_page_dirty() without the page lock (ext4 warns),
  *                    unpin, fsync
+ *   syncfs FILE      longterm, but the sync after the device's write is
+ *                    syncfs(), which calls no ->fsync()
+ *   layout FILE      longterm, then the operations that would move the
+ *                    pinned blocks (truncate, hole punch, fallocate's zero,
+ *                    collapse and insert range): what each returns; then an
+ *                    O_DIRECT write of 'D' over the file: does the pinned
+ *                    folio, what the device sees, get it, and does fsync()
+ *                    put it on disk?
  *   control FILE     no pin: user space writes 'C' through the mapping
  *   partial FILE     NR_PAGES of anonymous memory followed by NR_PAGES of
  *                    FILE (created) mapped MAP_SHARED, all written: how many
@@ -21,10 +29,11 @@
  *   read FILE        which pattern the file holds on disk
  *
  * Patterns: 'A' is written through the mapping and synced before the pin
- * ("old"); the device writes 'B', user space 'C' in control mode ("new").
- * The file must exist and be at least NR_PAGES pages long. Data is read back
- * with O_DIRECT, from the disk; it is never written with O_DIRECT, which
- * would evict the pinned folios from the page cache.
+ * ("old"); the device writes 'B', user space 'C' in control mode and 'D'
+ * with O_DIRECT in layout mode ("new"). The file must exist and be at least
+ * NR_PAGES pages long. Data is read back with O_DIRECT, from the disk; it is
+ * written with O_DIRECT only in layout mode, under a durable pin, which is
+ * what that mode asks about.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +54,7 @@
 #define OLD		'A'
 #define DEVICE_NEW	'B'
 #define USER_NEW	'C'
+#define ODIRECT_NEW	'D'
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *path;
@@ -256,6 +266,64 @@ static void pinned_write(int longterm)
 	hold(dev);
 }
 
+static void pinned_write_syncfs(int longterm)
+{
+	char *map;
+	int fd, dev;
+
+	dev = pin_clean_and_write(longterm, &fd, &map);
+	if (dev < 0)
+		return;
+	if (syncfs(fd))
+		printf("syncfs: -1 (%s)\n", errname(errno));
+	else
+		printf("syncfs: 0\n");
+	printf("odirect-after-syncfs: %s\n", describe(read_disk(), DEVICE_NEW));
+	hold(dev);
+}
+
+static void print_result(const char *key, int ret)
+{
+	if (ret)
+		printf("%s: -1 (%s)\n", key, errname(errno));
+	else
+		printf("%s: 0\n", key);
+}
+
+static void pinned_layout(int longterm)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char *map, *buf;
+	int fd, dev, dfd;
+	ssize_t n;
+
+	dev = pin_clean_and_write(longterm, &fd, &map);
+	if (dev < 0)
+		return;
+	print_result("truncate", ftruncate(fd, page));
+	print_result("punch", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					0, page));
+	print_result("zero-range", fallocate(fd, FALLOC_FL_ZERO_RANGE, 0, page));
+	print_result("collapse", fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, 0, page));
+	print_result("insert", fallocate(fd, FALLOC_FL_INSERT_RANGE, 0, page));
+	dfd = open_file(O_WRONLY | O_DIRECT);
+	if (posix_memalign((void **)&buf, page, len))
+		die("out of memory");
+	memset(buf, ODIRECT_NEW, len);
+	n = pwrite(dfd, buf, len, 0);
+	if (n < 0)
+		printf("odirect-write: -1 (%s)\n", errname(errno));
+	else
+		printf("odirect-write: %zd\n", n);
+	free(buf);
+	close(dfd);
+	printf("mapping-after-odirect-write: %s\n",
+	       describe(map_pattern(map), ODIRECT_NEW));
+	print_fsync("fsync", fd);
+	printf("odirect-after-fsync: %s\n", describe(read_disk(), ODIRECT_NEW));
+	hold(dev);
+}
+
 static void dirty_warn(int longterm)
 {
 	char *map;
@@ -342,7 +410,7 @@ static void read_back(int longterm __attribute__((unused)))
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: repro longterm|shortterm|control|partial|read FILE\n"
+		"usage: repro longterm|shortterm|syncfs|layout|control|partial|read FILE\n"
 		"       repro dirty-warn FILE [shortterm]\n");
 	exit(2);
 }
@@ -354,6 +422,8 @@ static const struct {
 } modes[] = {
 	{ "longterm", pinned_write, 1 },
 	{ "shortterm", pinned_write, 0 },
+	{ "syncfs", pinned_write_syncfs, 1 },
+	{ "layout", pinned_layout, 1 },
 	{ "dirty-warn", dirty_warn, 1 },
 	{ "control", control, 0 },
 	{ "partial", partial, 1 },

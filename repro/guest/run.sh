@@ -36,14 +36,22 @@ for case in $(param cases | tr , ' '); do
 		rc=1
 		continue
 	fi
-	# unsafe and durable: a long-term pin with the switch at 1 (granted
-	# unsafe) or 2 (kept durable where the file system can), for it only.
+	# unsafe and durable*: a long-term pin with the switch at 1 (granted
+	# unsafe) or 2 (kept durable where the file system can), for it only;
+	# durable-syncfs and durable-layout: repro's syncfs and layout modes.
 	setting=
-	[ "$mode" = unsafe ] && setting=1
-	[ "$mode" = durable ] && setting=2
+	step=longterm
+	case $mode in
+	unsafe) setting=1 ;;
+	durable) setting=2 ;;
+	durable-*)
+		setting=2
+		step=${mode#durable-}
+		;;
+	esac
 	if [ -n "$setting" ]; then
 		echo "$setting" >"$switch"
-		repro longterm "/mnt/$fs/repro-$mode.dat"
+		repro "$step" "/mnt/$fs/repro-$mode.dat"
 		status=$?
 		echo 0 >"$switch"
 	else
