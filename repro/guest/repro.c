@@ -159,12 +159,18 @@ static char *map_old(int *fdp)
 	return map;
 }
 
-static void print_fsync(const char *key, int fd)
+/* "KEY: 0", or "KEY: -1 (ERRNO)" for a call that failed (RET not 0). */
+static void print_result(const char *key, int ret)
 {
-	if (fsync(fd))
+	if (ret)
 		printf("%s: -1 (%s)\n", key, errname(errno));
 	else
 		printf("%s: 0\n", key);
+}
+
+static void print_fsync(const char *key, int fd)
+{
+	print_result(key, fsync(fd));
 }
 
 static void device_ioctl(int dev, unsigned long cmd, void *arg, const char *what)
@@ -252,42 +258,33 @@ static int pin_clean_and_write(int longterm, int *fd, char **map)
 	return dev;
 }
 
-/* longterm, shortterm */
-static void pinned_write(int longterm)
+/*
+ * longterm, shortterm, syncfs: the sync after the device's write is
+ * fsync(), or with SYNCFS syncfs(), which calls no ->fsync().
+ */
+static void synced_write(int longterm, int use_syncfs)
 {
-	char *map;
+	const char *call = use_syncfs ? "syncfs" : "fsync";
+	char *map, key[32];
 	int fd, dev;
 
 	dev = pin_clean_and_write(longterm, &fd, &map);
 	if (dev < 0)
 		return;
-	print_fsync("fsync", fd);
-	printf("odirect-after-fsync: %s\n", describe(read_disk(), DEVICE_NEW));
+	print_result(call, use_syncfs ? syncfs(fd) : fsync(fd));
+	snprintf(key, sizeof(key), "odirect-after-%s", call);
+	printf("%s: %s\n", key, describe(read_disk(), DEVICE_NEW));
 	hold(dev);
+}
+
+static void pinned_write(int longterm)
+{
+	synced_write(longterm, 0);
 }
 
 static void pinned_write_syncfs(int longterm)
 {
-	char *map;
-	int fd, dev;
-
-	dev = pin_clean_and_write(longterm, &fd, &map);
-	if (dev < 0)
-		return;
-	if (syncfs(fd))
-		printf("syncfs: -1 (%s)\n", errname(errno));
-	else
-		printf("syncfs: 0\n");
-	printf("odirect-after-syncfs: %s\n", describe(read_disk(), DEVICE_NEW));
-	hold(dev);
-}
-
-static void print_result(const char *key, int ret)
-{
-	if (ret)
-		printf("%s: -1 (%s)\n", key, errname(errno));
-	else
-		printf("%s: 0\n", key);
+	synced_write(longterm, 1);
 }
 
 static void pinned_layout(int longterm)
