@@ -41,21 +41,17 @@
 # durable-pins RFC (durable/patches/), built into $OUT/durable from
 # $DURABLE_TREE. Its cases: longterm (the default, 0: refused as on the
 # patched kernel), durable (vm.gup_longterm_file_write=2: kept on ext4,
-# refused on xfs, which does not keep pins durable) and control.
+# refused on xfs, which does not keep pins durable), durable-cycles (the
+# same over 16 rounds of user write, background writeback, device write and
+# fsync()), control, durable-syncfs (syncfs() instead of the second fsync())
+# and durable-layout (the layout changes refused under the pin, an O_DIRECT
+# write into the pinned folio).
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
 
 declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE [durable]=$DURABLE_TREE)
 MODES=(longterm unsafe shortterm control dirty-warn)
-DURABLE_MODES=(longterm durable control)
-# With durable/next/'s step 2 in the durable tree (syncfs() and the layout
-# refusals): its cases too.
-DURABLE_STEP2_MODES=(durable-syncfs durable-layout)
-
-# durable_step2: the durable tree has step 2.
-durable_step2() {
-	grep -qs '^int ext4_durable_sync_fs' "$DURABLE_TREE/fs/ext4/durable.c"
-}
+DURABLE_MODES=(longterm durable durable-cycles control durable-syncfs durable-layout)
 EXT4_WARNING='fs/ext4/inode.c:[0-9]+ ext4_dirty_folio'
 ROW_FORMAT='%-8s %-5s %-14s %-4s %-16s %-8s %-6s %-17s %-16s %-9s %-6s %s\n'
 
@@ -103,7 +99,6 @@ build_guest_programs() {
 kernel_cases() {
 	local fs mode modes=("${MODES[@]}")
 	[ "$1" != durable ] || modes=("${DURABLE_MODES[@]}")
-	[ "$1" != durable ] || ! durable_step2 || modes+=("${DURABLE_STEP2_MODES[@]}")
 	for fs in ext4 xfs; do
 		for mode in "${modes[@]}"; do
 			[ "$mode" = dirty-warn ] && [ "$fs" != ext4 ] && continue
@@ -195,7 +190,7 @@ run_kernel() {
 		section "$dir/read-output.log" "case: $fs $mode" >"$cdir/read-output.log"
 		new=B
 		[ "$mode" = control ] && new=C
-		[ "$mode" = durable-layout ] && new=D
+		[ "$mode" = durable-layout ] && new=E
 		pin=$(value "$cdir/run-output.log" pin | tr -d ' ')
 		mapping=$(value "$cdir/run-output.log" mapping)
 		fsync=$(value "$cdir/run-output.log" fsync)
@@ -337,6 +332,9 @@ assert_results() {
 assert_durable() {
 	local fs dir missing mode rc=0
 	ran durable || return 0
+	for mode in durable durable-cycles durable-syncfs durable-layout; do
+		expect_result durable xfs "$mode" pin="refused(EFAULT)" fsck=clean result=refused || rc=1
+	done
 	for fs in ext4 xfs; do
 		expect_result durable "$fs" longterm pin="refused(EFAULT)" fsck=clean result=refused || rc=1
 		expect_result durable "$fs" control mapping=new fsync=0 after-power-cut=new \
@@ -344,20 +342,20 @@ assert_durable() {
 	done
 	expect_result durable ext4 durable pin=granted mapping=new fsync=0 disk-after-fsync=new \
 		after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
-	expect_result durable xfs durable pin="refused(EFAULT)" fsck=clean result=refused || rc=1
-	if durable_step2; then
-		# syncfs() instead of the second fsync(): the same.
-		expect_result durable ext4 durable-syncfs pin=granted mapping=new fsync=0 \
-			disk-after-fsync=new after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
-		# The pinned blocks stay: every layout change refused; an O_DIRECT
-		# write goes into the pinned folio and fsync() writes it.
-		expect_result durable ext4 durable-layout pin=granted mapping=new fsync=0 \
-			disk-after-fsync=new after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
-		assert_layout || rc=1
-		for mode in "${DURABLE_STEP2_MODES[@]}"; do
-			expect_result durable xfs "$mode" pin="refused(EFAULT)" fsck=clean result=refused || rc=1
-		done
-	fi
+	# Every round of durable-cycles had its device write on disk after its
+	# fsync(), background writeback between them.
+	expect_result durable ext4 durable-cycles pin=granted mapping=new fsync=0 \
+		disk-after-fsync=new after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
+	assert_cycles || rc=1
+	# syncfs() instead of the second fsync(): the same.
+	expect_result durable ext4 durable-syncfs pin=granted mapping=new fsync=0 \
+		disk-after-fsync=new after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
+	# The pinned blocks stay: every layout change refused; an O_DIRECT
+	# write goes into the pinned folio, which stays the file's page: the
+	# device's next write is in the mapping and, after fsync(), on disk.
+	expect_result durable ext4 durable-layout pin=granted mapping=new fsync=0 \
+		disk-after-fsync=new after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
+	assert_layout || rc=1
 	missing=$(grep -L 'gup: refused a long-term write pin for repro\[.*cannot keep durable' \
 		"$RUNS"/durable/repro*/xfs-durable/run-console.log 2>&1) || true
 	if [ -n "$missing" ]; then
@@ -374,6 +372,21 @@ assert_durable() {
 	return $rc
 }
 
+# durable-cycles: all its rounds ran and were kept (the row's
+# disk-after-fsync says the same of the rounds that ran).
+assert_cycles() {
+	local log line rc=0
+	for log in "$RUNS"/durable/repro*/ext4-durable-cycles/run-output.log; do
+		line=$(grep -m1 '^rounds-kept:' "$log" 2>/dev/null) || line="(none)"
+		[ "$line" = "rounds-kept: 16 of 16" ] || {
+			echo "assert failed: durable ext4 durable-cycles: $line, expected" \
+				"rounds-kept: 16 of 16 (${log#"$RUNS"/})" >&2
+			rc=1
+		}
+	done
+	return $rc
+}
+
 # What each layout change returned under the pin (ETXTBSY, as for an active
 # swap file), and the O_DIRECT write: done, into the pinned folio.
 assert_layout() {
@@ -381,7 +394,7 @@ assert_layout() {
 	for log in "$RUNS"/durable/repro*/ext4-durable-layout/run-output.log; do
 		for want in "truncate: -1 (ETXTBSY)" "punch: -1 (ETXTBSY)" "zero-range: -1 (ETXTBSY)" \
 			"collapse: -1 (ETXTBSY)" "insert: -1 (ETXTBSY)" "odirect-write: 16384" \
-			"mapping-after-odirect-write: new"; do
+			"mapping-after-odirect-write: new" "mapping-after-device-write: new"; do
 			line=$(grep -m1 "^${want%%:*}:" "$log" 2>/dev/null) || line="(none)"
 			[ "$line" = "$want" ] || {
 				echo "assert failed: durable ext4 durable-layout: $line, expected $want" \

@@ -15,12 +15,19 @@
  *                    unpin, fsync
  *   syncfs FILE      longterm, but the sync after the device's write is
  *                    syncfs(), which calls no ->fsync()
+ *   cycles FILE      longterm, then CYCLES rounds of: user space writes
+ *                    through the mapping, background writeback (the
+ *                    flusher, and sync_file_range() without waiting) cleans
+ *                    the folios, the device writes, fsync(): is each round's
+ *                    device write on disk after its fsync()? The last
+ *                    round's device write is 'B'.
  *   layout FILE      longterm, then the operations that would move the
  *                    pinned blocks (truncate, hole punch, fallocate's zero,
  *                    collapse and insert range): what each returns; then an
- *                    O_DIRECT write of 'D' over the file: does the pinned
- *                    folio, what the device sees, get it, and does fsync()
- *                    put it on disk?
+ *                    O_DIRECT write of 'D' over the file: does the
+ *                    mapping see it? Then the device writes 'E': is the
+ *                    pinned folio still the file's page (the mapping sees
+ *                    'E'), and does fsync() put 'E' on disk?
  *   control FILE     no pin: user space writes 'C' through the mapping
  *   partial FILE     NR_PAGES of anonymous memory followed by NR_PAGES of
  *                    FILE (created) mapped MAP_SHARED, all written: how many
@@ -29,9 +36,9 @@
  *   read FILE        which pattern the file holds on disk
  *
  * Patterns: 'A' is written through the mapping and synced before the pin
- * ("old"); the device writes 'B', user space 'C' in control mode and 'D'
- * with O_DIRECT in layout mode ("new"). The file must exist and be at least
- * NR_PAGES pages long. Data is read back with O_DIRECT, from the disk; it is
+ * ("old"); the device writes 'B', user space 'C' in control mode; in layout
+ * mode 'D' with O_DIRECT, then 'E' from the device ("new"). The file must
+ * exist and be at least NR_PAGES pages long. Data is read back with O_DIRECT, from the disk; it is
  * written with O_DIRECT only in layout mode, under a durable pin, which is
  * what that mode asks about.
  */
@@ -55,6 +62,8 @@
 #define DEVICE_NEW	'B'
 #define USER_NEW	'C'
 #define ODIRECT_NEW	'D'
+#define DEVICE_LAST	'E'
+#define CYCLES		16
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *path;
@@ -287,6 +296,50 @@ static void pinned_write_syncfs(int longterm)
 	synced_write(longterm, 1);
 }
 
+/*
+ * cycles: each round's bytes differ from the last round's and from the
+ * patterns above ('a'... from user space, 'N'... from the device), except the
+ * last round's device write, which is DEVICE_NEW, what the power cut keeps
+ * or loses.
+ */
+static void pinned_cycles(int longterm)
+{
+	const char *failed_fsync = NULL, *failed_disk = NULL;
+	int fd, dev, round, kept = 0;
+	char *map, user, device, disk;
+
+	dev = pin_clean_and_write(longterm, &fd, &map);
+	if (dev < 0)
+		return;
+	for (round = 0; round < CYCLES; round++) {
+		user = 'a' + round;
+		device = round == CYCLES - 1 ? DEVICE_NEW : 'N' + round % 12;
+		memset(map, user, len);
+		/* The flusher runs every 0.1 s in this case (run.sh). */
+		usleep(300000);
+		if (sync_file_range(fd, 0, len, SYNC_FILE_RANGE_WRITE))
+			die("sync_file_range: %s", strerror(errno));
+		device_write(dev, device);
+		if (fsync(fd) && !failed_fsync)
+			failed_fsync = errname(errno);
+		disk = read_disk();
+		printf("round: %d user %c device %c disk %c\n", round, user,
+		       device, disk);
+		if (disk == device)
+			kept++;
+		else if (!failed_disk)
+			failed_disk = disk == user ? "user" : describe(disk, device);
+	}
+	printf("rounds-kept: %d of %d\n", kept, CYCLES);
+	printf("mapping: %s\n", describe(map_pattern(map), DEVICE_NEW));
+	if (failed_fsync)
+		printf("fsync: -1 (%s)\n", failed_fsync);
+	else
+		printf("fsync: 0\n");
+	printf("odirect-after-fsync: %s\n", failed_disk ? failed_disk : "new");
+	hold(dev);
+}
+
 static void pinned_layout(int longterm)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -316,8 +369,16 @@ static void pinned_layout(int longterm)
 	close(dfd);
 	printf("mapping-after-odirect-write: %s\n",
 	       describe(map_pattern(map), ODIRECT_NEW));
+	/*
+	 * Is the pinned folio still the file's page? A direct write that
+	 * dropped it from the page cache would leave the device writing to a
+	 * folio no mapping and no sync sees any more.
+	 */
+	device_write(dev, DEVICE_LAST);
+	printf("mapping-after-device-write: %s\n",
+	       describe(map_pattern(map), DEVICE_LAST));
 	print_fsync("fsync", fd);
-	printf("odirect-after-fsync: %s\n", describe(read_disk(), ODIRECT_NEW));
+	printf("odirect-after-fsync: %s\n", describe(read_disk(), DEVICE_LAST));
 	hold(dev);
 }
 
@@ -407,7 +468,7 @@ static void read_back(int longterm __attribute__((unused)))
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: repro longterm|shortterm|syncfs|layout|control|partial|read FILE\n"
+		"usage: repro longterm|shortterm|syncfs|cycles|layout|control|partial|read FILE\n"
 		"       repro dirty-warn FILE [shortterm]\n");
 	exit(2);
 }
@@ -420,6 +481,7 @@ static const struct {
 	{ "longterm", pinned_write, 1 },
 	{ "shortterm", pinned_write, 0 },
 	{ "syncfs", pinned_write_syncfs, 1 },
+	{ "cycles", pinned_cycles, 1 },
 	{ "layout", pinned_layout, 1 },
 	{ "dirty-warn", dirty_warn, 1 },
 	{ "control", control, 0 },

@@ -38,7 +38,8 @@ for case in $(param cases | tr , ' '); do
 	fi
 	# unsafe and durable*: a long-term pin with the switch at 1 (granted
 	# unsafe) or 2 (kept durable where the file system can), for it only;
-	# durable-syncfs and durable-layout: repro's syncfs and layout modes.
+	# durable-syncfs, durable-cycles and durable-layout: repro's syncfs,
+	# cycles and layout modes.
 	setting=
 	step=longterm
 	case $mode in
@@ -51,8 +52,19 @@ for case in $(param cases | tr , ' '); do
 	esac
 	if [ -n "$setting" ]; then
 		echo "$setting" >"$switch"
+		# cycles: the flusher writes back what is 0.1 s old, every 0.1 s
+		vm=/proc/sys/vm
+		if [ "$step" = cycles ]; then
+			saved="$(cat $vm/dirty_writeback_centisecs) $(cat $vm/dirty_expire_centisecs)"
+			echo 10 >$vm/dirty_writeback_centisecs
+			echo 10 >$vm/dirty_expire_centisecs
+		fi
 		repro "$step" "/mnt/$fs/repro-$mode.dat"
 		status=$?
+		if [ "$step" = cycles ]; then
+			echo "${saved% *}" >$vm/dirty_writeback_centisecs
+			echo "${saved#* }" >$vm/dirty_expire_centisecs
+		fi
 		echo 0 >"$switch"
 	else
 		repro "$mode" "/mnt/$fs/repro-$mode.dat"
