@@ -27,7 +27,8 @@ MUTANTS=(
 	"mm/gup.c@s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_PIN | FOLL_WRITE;/@file, short-term write pin"
 	"mm/gup.c@s/mask = FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE;/mask = FOLL_LONGTERM | FOLL_WRITE;/@shared ext4-like file: LONGTERM WRITE"
 	"mm/gup.c@s/if (!vma_longterm_write_pin_allowed(vma, gup_flags))/if (0)/@shared ext4-like file: PIN LONGTERM WRITE"
-	"mm/gup.c@/^static bool vma_longterm_write_pin_allowed/,/^}/s/if (vma_is_anonymous(vma))/if (0)/@-"
+	# Anonymous VMAs never need dirty tracking: the test is a shortcut.
+	"mm/gup.c@/^static bool vma_longterm_write_pin_unsafe/,/^}/s/if (vma_is_anonymous(vma))/if (0)/@-"
 	"mm/gup.c@/^	if (mapping_flags)$/{n;s/return mapping_flags \& PAGE_MAPPING_ANON;/return false;/}@anon"
 	"mm/gup.c@/^	if (mapping_flags)$/{n;s/return mapping_flags \& PAGE_MAPPING_ANON;/return true;/}@non-lru movable"
 	"mm/gup.c@/^	if (!mapping)$/{n;s/return false;/return true;/}@truncated (NULL mapping)"
@@ -55,6 +56,9 @@ MUTANTS=(
 	# The unshare fault of a PMD-mapped page cache folio (mm/memory.c): GUP
 	# would ask forever, the VM run hangs.
 	"mm/memory.c@/^vm_fault_t do_set_pmd(/,/^}/s/if (vmf->flags \& FAULT_FLAG_UNSHARE)$/if (0)/@selftest:hang"
+	# The administrator's switch (patch 22): a request that carries it is
+	# granted whatever the rule says.
+	"mm/gup.c@/^static bool vma_longterm_write_pin_allowed/,/^}/s/(gup_flags \& FOLL_UNSAFE_FILE_WRITE)/0/@check_vma_flags_longterm_test"
 )
 
 restore_tree() {
