@@ -372,38 +372,37 @@ assert_durable() {
 	return $rc
 }
 
-# durable-cycles: all its rounds ran and were kept (the row's
-# disk-after-fsync says the same of the rounds that ran).
-assert_cycles() {
-	local log line rc=0
-	for log in "$RUNS"/durable/repro*/ext4-durable-cycles/run-output.log; do
-		line=$(grep -m1 '^rounds-kept:' "$log" 2>/dev/null) || line="(none)"
-		[ "$line" = "rounds-kept: 16 of 16" ] || {
-			echo "assert failed: durable ext4 durable-cycles: $line, expected" \
-				"rounds-kept: 16 of 16 (${log#"$RUNS"/})" >&2
-			rc=1
-		}
-	done
-	return $rc
-}
-
-# What each layout change returned under the pin (ETXTBSY, as for an active
-# swap file), and the O_DIRECT write: done, into the pinned folio.
-assert_layout() {
-	local log want line rc=0
-	for log in "$RUNS"/durable/repro*/ext4-durable-layout/run-output.log; do
-		for want in "truncate: -1 (ETXTBSY)" "punch: -1 (ETXTBSY)" "zero-range: -1 (ETXTBSY)" \
-			"collapse: -1 (ETXTBSY)" "insert: -1 (ETXTBSY)" "odirect-write: 16384" \
-			"mapping-after-odirect-write: new" "mapping-after-device-write: new"; do
+# expect_lines MODE LINE...: every run of the durable kernel's ext4 case MODE
+# printed each LINE (its first line with LINE's key is LINE).
+expect_lines() {
+	local mode=$1 log want line rc=0
+	shift
+	for log in "$RUNS"/durable/repro*/ext4-"$mode"/run-output.log; do
+		for want in "$@"; do
 			line=$(grep -m1 "^${want%%:*}:" "$log" 2>/dev/null) || line="(none)"
 			[ "$line" = "$want" ] || {
-				echo "assert failed: durable ext4 durable-layout: $line, expected $want" \
+				echo "assert failed: durable ext4 $mode: $line, expected $want" \
 					"(${log#"$RUNS"/})" >&2
 				rc=1
 			}
 		done
 	done
 	return $rc
+}
+
+# durable-cycles: all its rounds ran and were kept (the row's
+# disk-after-fsync says the same of the rounds that ran).
+assert_cycles() {
+	expect_lines durable-cycles "rounds-kept: 16 of 16"
+}
+
+# What each layout change returned under the pin (ETXTBSY, as for an active
+# swap file), and the O_DIRECT write: done, into the pinned folio.
+assert_layout() {
+	expect_lines durable-layout "truncate: -1 (ETXTBSY)" "punch: -1 (ETXTBSY)" \
+		"zero-range: -1 (ETXTBSY)" "collapse: -1 (ETXTBSY)" "insert: -1 (ETXTBSY)" \
+		"odirect-write: 16384" "mapping-after-odirect-write: new" \
+		"mapping-after-device-write: new"
 }
 
 # partial_rows KERNEL DIR: the partial pins of KERNEL's run boot in DIR, one
