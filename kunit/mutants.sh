@@ -105,7 +105,11 @@ run_mutant() {
 main() {
 	[ -d "$TREE/.git" ] || die "no $TREE: run make check first"
 	git -C "$TREE" diff --quiet -- mm/ include/ drivers/infiniband/ || die "$TREE has local changes: not touching it"
-	[ -d "$MUTANT_OUT" ] || cp -a "$OUT/patched" "$MUTANT_OUT"
+	# The first mutant's build starts from a copy of the patched kernel's
+	# build directory (build-kernel.sh keeps it below the tree, every path in
+	# it relative): only the mutated file and what includes it recompile.
+	[ -d "$TREE/.out-mutant" ] || [ ! -d "$TREE/.out-patched" ] ||
+		cp -a "$TREE/.out-patched" "$TREE/.out-mutant"
 	trap restore_tree EXIT
 	local i=0 entry file script expected passed=0 failed=0
 	for entry in "${MUTANTS[@]}"; do
