@@ -42,8 +42,11 @@ defined_options() {
 	local symbols
 	symbols=$(find "$src" \( -path "$src/.git" -o -path "$src/.out-*" \) -prune -o -name 'Kconfig*' -exec \
 		grep -hoE '^[[:space:]]*(menu)?config [A-Za-z0-9_]+' {} + | awk '{print "CONFIG_" $2}' | sort -u)
+	# ... and that the guest architecture can have (ARCH_NO_KCONFIG).
 	grep -h '^CONFIG_' "${fragments[@]}" |
-		awk -F= 'NR == FNR { defined[$0] = 1; next } $1 in defined' <(echo "$symbols") -
+		awk -F= -v absent=" ${ARCH_NO_KCONFIG:-} " \
+			'NR == FNR { defined[$0] = 1; next } $1 in defined && !index(absent, " " $1 " ")' \
+			<(echo "$symbols") -
 }
 
 configure() {
