@@ -6,16 +6,42 @@
 # $OUT/durable, and runs the reproducer on it with --assert: the default
 # still refuses, vm.gup_longterm_file_write=2 keeps what the device wrote on
 # ext4 through fsync() and a power cut, and refuses on xfs, saying why
-# (repro/repro.sh, kernel "durable"); and the KUnit suites ran at its boot,
-# with the RFC's case of the decision (setting x file system x mapping).
+# (repro/repro.sh, kernel "durable"); the KUnit suites ran at its boot,
+# with the RFC's case of the decision (setting x file system x mapping);
+# and the durable tree's gup_longterm selftest, with the RFC's cases of
+# setting 2, passes on it (every case, on ext4, xfs and ramfs).
 # --no-build: the tree and the kernel as the last run left them.
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
 # shellcheck source=../kunit/checks.sh
 . "$TOP/kunit/checks.sh"
+# shellcheck source=../selftest/checks.sh
+. "$TOP/selftest/checks.sh"
 
-# The RFC adds one KUnit case to the series' (check_vma_flags_durable_test).
+# The RFC adds one KUnit case to the series' (check_vma_flags_durable_test)
+# and three switch cases to each file system's selftest run (setting 2:
+# slow and fast read-write pins, an io_uring fixed buffer).
 DURABLE_KUNIT_CASES=$((KUNIT_CASES + 1))
+DURABLE_SELFTEST_CASES=$((GUP_LONGTERM_CASES + 3))
+DURABLE_REPORT="which its file system cannot keep durable under a pin (vm.gup_longterm_file_write=2)"
+
+# The selftest is the durable tree's: the initramfs is packed with it for
+# this boot, and with the series' again afterwards (the other features'
+# runs expect that one). Every case passes: setting 2's pins are granted
+# on ext4 and refused on xfs and ramfs, and the kernel log says why.
+durable_selftest() {
+	local dir=$RUNS/durable/gup_longterm rc=0
+	"$COMMON/initramfs.sh" "$DURABLE_TREE" >/dev/null || return 1
+	run_gup_longterm "$OUT/durable" "$dir" || rc=$?
+	"$COMMON/initramfs.sh" "$PATCHED_TREE" >/dev/null || rc=1
+	[ -s "$dir/output.log" ] || { echo "no output in $dir"; return 1; }
+	check_sections "$dir/output.log" start || rc=1
+	GUP_LONGTERM_CASES=$DURABLE_SELFTEST_CASES check_counts "$dir/output.log" "" \
+		"$(expected_skips)" || rc=1
+	grep -qF "$DURABLE_REPORT" "$dir/console.log" ||
+		{ echo "no \"$DURABLE_REPORT\" in $dir/console.log"; rc=1; }
+	return $rc
+}
 
 make_tree() {
 	local patches=("$TOP"/durable/patches/*.patch)
@@ -49,6 +75,8 @@ main() {
 	say "the KUnit suites at the durable kernel's boot"
 	KUNIT_CASES=$DURABLE_KUNIT_CASES check_kunit_log "$RUNS/durable/repro/run-console.log" "$DURABLE_TREE" ||
 		rc=1
+	say "the durable tree's gup_longterm selftest on the durable kernel"
+	durable_selftest || rc=1
 	return $rc
 }
 
