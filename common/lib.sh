@@ -51,6 +51,30 @@ series_patches() {
 	done
 }
 
+# check_style PATCH...: checkpatch.pl --strict (with codespell) on every
+# PATCH, from the base tree: no error, warning or check. Its "does
+# MAINTAINERS need updating?" warning on new files is replaced by asking
+# get_maintainer.pl: every touched file must have a maintainer entry. Its
+# check that a commit id the message cites exists is left out: the base is
+# one commit, without upstream's history (the ids are upstream's).
+# codespell's dictionary is used without its "iput->input" entry: iput() is
+# the VFS's function (the durable patches call it).
+check_style() {
+	local dict=$BUILD/codespell-dictionary.txt patch rc=0
+	[ -x "$BASE_TREE/scripts/checkpatch.pl" ] || { echo "no $BASE_TREE: run make check first"; return 1; }
+	grep -v '^iput->' "$(python3 -c 'import codespell_lib, os; print(os.path.dirname(codespell_lib.__file__))')/data/dictionary.txt" >"$dict" ||
+		{ echo "codespell's dictionary not found"; return 1; }
+	[ $# -gt 0 ] || { echo "no patch to check"; return 1; }
+	for patch in "$@"; do
+		echo "== $(basename "$patch")"
+		(cd "$BASE_TREE" && scripts/checkpatch.pl --strict --codespell --codespellfile "$dict" \
+			--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$patch") || rc=1
+		(cd "$BASE_TREE" && scripts/get_maintainer.pl --no-git --no-rolestats --no-l --no-r "$patch") |
+			grep -q . || { echo "no maintainer for the files of $patch"; rc=1; }
+	done
+	return $rc
+}
+
 # series_author: the author of the series' patches ("Name <email>"), which
 # is also the identity of the trees' commits and of the cover letter.
 series_author() {
@@ -113,10 +137,13 @@ HOST_PACKAGES=(git xz-utils gcc make flex bison bc libelf-dev libssl-dev ccache 
 	libibverbs-dev ibverbs-providers ibverbs-utils rdmacm-utils iproute2)
 
 # check_build_dir: build/ and what is in it must be ours to write, or every
-# step would fail with a permission error of its own.
+# step would fail with a permission error of its own. Symbolic links are
+# passed by: build/out/NAME points into a tree that a target may just have
+# removed to make it again (make durable, check-all's trees), and
+# build-kernel.sh replaces it.
 check_build_dir() {
 	local bad
-	bad=$(find "$BUILD" -maxdepth 2 ! -writable -print -quit 2>/dev/null || true)
+	bad=$(find "$BUILD" -maxdepth 2 ! -type l ! -writable -print -quit 2>/dev/null || true)
 	[ -z "$bad" ] ||
 		die "$bad belongs to $(stat -c %U "$bad"), not to $(id -un): run the bench as" \
 			"$(stat -c %U "$bad"), or remove build/ (as root: rm -rf $BUILD)"

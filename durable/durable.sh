@@ -10,6 +10,7 @@
 # with the RFC's case of the decision (setting x file system x mapping);
 # and the durable tree's gup_longterm selftest, with the RFC's cases of
 # setting 2, passes on it (every case, on ext4, xfs and ramfs).
+# Its patches must be checkpatch.pl --strict clean, as the series' are.
 # --no-build: the tree and the kernel as the last run left them.
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
@@ -71,6 +72,10 @@ main() {
 	fi
 	[ -f "$OUT/durable/vmlinux" ] || die "no durable kernel in $OUT/durable: run durable.sh without --no-build"
 	local rc=0
+	say "checkpatch.pl --strict of durable/patches/"
+	mkdir -p "$RUNS/durable"
+	check_style "$TOP"/durable/patches/*.patch >"$RUNS/durable/checkpatch.log" 2>&1 ||
+		{ grep -E '^(==|ERROR|WARNING|CHECK|no maintainer)' "$RUNS/durable/checkpatch.log"; rc=1; }
 	"$TOP/repro/repro.sh" --assert --no-build durable || rc=1
 	say "the KUnit suites at the durable kernel's boot"
 	KUNIT_CASES=$DURABLE_KUNIT_CASES check_kunit_log "$RUNS/durable/repro/run-console.log" "$DURABLE_TREE" ||
