@@ -28,6 +28,8 @@
  *                    mapping see it? Then the device writes 'E': is the
  *                    pinned folio still the file's page (the mapping sees
  *                    'E'), and does fsync() put 'E' on disk?
+ *   tail FILE        longterm, the file cut to end 512 bytes before its last
+ *                    mapped page ends (that page holds the end of the file)
  *   control FILE     no pin: user space writes 'C' through the mapping
  *   partial FILE     NR_PAGES of anonymous memory followed by NR_PAGES of
  *                    FILE (created) mapped MAP_SHARED, all written: how many
@@ -38,9 +40,11 @@
  * Patterns: 'A' is written through the mapping and synced before the pin
  * ("old"); the device writes 'B', user space 'C' in control mode; in layout
  * mode 'D' with O_DIRECT, then 'E' from the device ("new"). The file must
- * exist and be at least NR_PAGES pages long. Data is read back with O_DIRECT, from the disk; it is
- * written with O_DIRECT only in layout mode, under a durable pin, which is
- * what that mode asks about.
+ * exist and be at least NR_PAGES pages long (tail mode cuts it, and read
+ * then reads what is left). Data is read back with O_DIRECT, from the disk;
+ * it is written with O_DIRECT only in layout mode, under a durable pin,
+ * which is what that mode asks about. Where the kernel counts refused
+ * long-term write pins, each pin says how many it added to the count.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -64,10 +68,13 @@
 #define ODIRECT_NEW	'D'
 #define DEVICE_LAST	'E'
 #define CYCLES		16
+#define TAIL_CUT	512
+#define REFUSED_COUNT	"/proc/sys/vm/gup_longterm_file_write_refused"
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *path;
-static size_t len;
+static size_t len;	/* what is mapped */
+static size_t file_len;	/* what the file holds, read back from the disk */
 
 static void die(const char *fmt, ...)
 {
@@ -99,9 +106,9 @@ static int open_file(int flags)
 		die("open %s: %s", path, strerror(errno));
 	if (fstat(fd, &st))
 		die("stat %s: %s", path, strerror(errno));
-	if ((size_t)st.st_size < len)
+	if ((size_t)st.st_size < file_len)
 		die("%s has %lld bytes, needs %zu: create it first", path,
-		    (long long)st.st_size, len);
+		    (long long)st.st_size, file_len);
 	return fd;
 }
 
@@ -115,16 +122,17 @@ static char read_disk(void)
 	char c;
 
 	fd = open_file(O_RDONLY | O_DIRECT);
-	if (posix_memalign((void **)&buf, 4096, len))
+	if (posix_memalign((void **)&buf, 4096, file_len))
 		die("out of memory");
-	n = pread(fd, buf, len, 0);
+	n = pread(fd, buf, file_len, 0);
 	if (n < 0)
 		die("O_DIRECT read of %s: %s", path, strerror(errno));
-	if ((size_t)n != len)
-		die("O_DIRECT read of %s: %zd bytes, wanted %zu", path, n, len);
+	if ((size_t)n != file_len)
+		die("O_DIRECT read of %s: %zd bytes, wanted %zu", path, n,
+		    file_len);
 	close(fd);
 	c = buf[0];
-	for (i = 1; i < len; i++)
+	for (i = 1; i < file_len; i++)
 		if (buf[i] != c)
 			c = '?';
 	free(buf);
@@ -188,6 +196,20 @@ static void device_ioctl(int dev, unsigned long cmd, void *arg, const char *what
 		die("%s: %s", what, strerror(errno));
 }
 
+/* The kernel's count of refused long-term write pins, or -1 if it has none. */
+static long refused_count(void)
+{
+	FILE *f = fopen(REFUSED_COUNT, "r");
+	long count = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &count) != 1)
+		die("%s: not a number", REFUSED_COUNT);
+	fclose(f);
+	return count;
+}
+
 /* Returns the gup_repro file descriptor, or -1 if the pin was refused. */
 static int pin(char *map, int longterm)
 {
@@ -196,19 +218,25 @@ static int pin(char *map, int longterm)
 		.len = len,
 		.flags = longterm ? GUP_REPRO_LONGTERM : 0,
 	};
-	int dev;
+	long before = refused_count();
+	int dev, ret;
 
 	dev = open(DEBUGFS_FILE, O_RDWR);
 	if (dev < 0)
 		die("open %s: %s (is gup_repro loaded?)", DEBUGFS_FILE,
 		    strerror(errno));
 	printf("pin-kind: %s\n", longterm ? "longterm" : "shortterm");
-	if (ioctl(dev, GUP_REPRO_PIN, &arg)) {
+	ret = ioctl(dev, GUP_REPRO_PIN, &arg);
+	if (ret)
 		printf("pin: refused (%s)\n", errname(errno));
+	else
+		printf("pin: granted\n");
+	if (before >= 0)
+		printf("refusals-counted: %ld\n", refused_count() - before);
+	if (ret) {
 		close(dev);
 		return -1;
 	}
-	printf("pin: granted\n");
 	return dev;
 }
 
@@ -294,6 +322,20 @@ static void pinned_write(int longterm)
 static void pinned_write_syncfs(int longterm)
 {
 	synced_write(longterm, 1);
+}
+
+/* tail: the file ends TAIL_CUT bytes before the mapping does, then longterm. */
+static void pinned_write_tail(int longterm)
+{
+	int fd;
+
+	fd = open_file(O_RDWR);
+	file_len = len - TAIL_CUT;
+	if (ftruncate(fd, file_len))
+		die("ftruncate %s: %s", path, strerror(errno));
+	close(fd);
+	printf("size: %zu\n", file_len);
+	synced_write(longterm, 0);
 }
 
 /*
@@ -462,13 +504,18 @@ static void partial(int longterm __attribute__((unused)))
 
 static void read_back(int longterm __attribute__((unused)))
 {
+	struct stat st;
+
+	/* A file that tail mode cut: what it holds. */
+	if (!stat(path, &st) && (size_t)st.st_size < len)
+		file_len = (size_t)st.st_size & ~(size_t)(TAIL_CUT - 1);
 	printf("data: %c\n", read_disk());
 }
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: repro longterm|shortterm|syncfs|cycles|layout|control|partial|read FILE\n"
+		"usage: repro longterm|shortterm|syncfs|cycles|layout|tail|control|partial|read FILE\n"
 		"       repro dirty-warn FILE [shortterm]\n");
 	exit(2);
 }
@@ -483,6 +530,7 @@ static const struct {
 	{ "syncfs", pinned_write_syncfs, 1 },
 	{ "cycles", pinned_cycles, 1 },
 	{ "layout", pinned_layout, 1 },
+	{ "tail", pinned_write_tail, 1 },
 	{ "dirty-warn", dirty_warn, 1 },
 	{ "control", control, 0 },
 	{ "partial", partial, 1 },
@@ -509,6 +557,7 @@ int main(int argc, char **argv)
 	}
 	path = argv[2];
 	len = NR_PAGES * (size_t)sysconf(_SC_PAGESIZE);
+	file_len = len;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("mode: %s\n", argv[1]);
 	modes[i].run(longterm);
