@@ -45,15 +45,17 @@
 # same over 16 rounds of user write, background writeback, device write and
 # fsync()), control, durable-syncfs (syncfs() instead of the second fsync())
 # durable-layout (the layout changes refused under the pin, an O_DIRECT
-# write into the pinned folio) and durable-tail (the last pinned page holds
-# the end of the file: refused by ext4 itself, which says why).
+# write into the pinned folio), durable-tail (the last pinned page holds
+# the end of the file: refused by ext4 itself, which says why) and
+# durable-enospc (a first pin of a hole while the file system is full:
+# refused, its fault cannot reserve a block; then the space freed: kept).
 # shellcheck source=../common/lib.sh
 . "$(dirname "$0")/../common/lib.sh"
 
 declare -A TREES=([base]=$BASE_TREE [patched]=$PATCHED_TREE [durable]=$DURABLE_TREE)
 MODES=(longterm unsafe shortterm control dirty-warn)
 DURABLE_MODES=(longterm durable durable-cycles control durable-syncfs durable-layout
-	durable-tail)
+	durable-tail durable-enospc)
 EXT4_WARNING='fs/ext4/inode.c:[0-9]+ ext4_dirty_folio'
 ROW_FORMAT='%-8s %-5s %-14s %-4s %-16s %-8s %-6s %-17s %-16s %-9s %-6s %s\n'
 
@@ -336,7 +338,7 @@ assert_results() {
 assert_durable() {
 	local fs dir missing mode rc=0
 	ran durable || return 0
-	for mode in durable durable-cycles durable-syncfs durable-layout durable-tail; do
+	for mode in durable durable-cycles durable-syncfs durable-layout durable-tail durable-enospc; do
 		expect_result durable xfs "$mode" pin="refused(EFAULT)" fsck=clean result=refused || rc=1
 	done
 	for fs in ext4 xfs; do
@@ -360,6 +362,11 @@ assert_durable() {
 	expect_result durable ext4 durable-layout pin=granted mapping=new fsync=0 \
 		disk-after-fsync=new after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
 	assert_layout || rc=1
+	# A full file system at pin time: the pin of a hole is refused, nothing
+	# is left behind (fsck); with the space back, pinned and kept.
+	expect_result durable ext4 durable-enospc pin=granted mapping=new fsync=0 \
+		disk-after-fsync=new after-power-cut=new warnings=0 fsck=clean result=kept || rc=1
+	expect_lines durable-enospc "pin-at-enospc: refused (EFAULT)" "filler-removed: yes" || rc=1
 	assert_refusals || rc=1
 	for dir in "$RUNS"/durable/repro*/; do
 		[ "$(value "$dir/run-output.log" boot-switch)" = 0 ] || {

@@ -30,6 +30,11 @@
  *                    'E'), and does fsync() put 'E' on disk?
  *   tail FILE        longterm, the file cut to end 512 bytes before its last
  *                    mapped page ends (that page holds the end of the file)
+ *   enospc FILE      the file's pages made a hole and the file system filled
+ *                    (fallocate() of FILE.filler until ENOSPC): a long-term
+ *                    write pin, whose fault cannot reserve a block
+ *                    (pin-at-enospc); then FILE.filler removed
+ *                    (filler-removed), as longterm
  *   control FILE     no pin: user space writes 'C' through the mapping
  *   partial FILE     NR_PAGES of anonymous memory followed by NR_PAGES of
  *                    FILE (created) mapped MAP_SHARED, all written: how many
@@ -210,8 +215,11 @@ static long refused_count(void)
 	return count;
 }
 
-/* Returns the gup_repro file descriptor, or -1 if the pin was refused. */
-static int pin(char *map, int longterm)
+/*
+ * Returns the gup_repro file descriptor, or -1 if the pin was refused; says
+ * which as "KEY: granted" or "KEY: refused (ERRNO)".
+ */
+static int pin_as(char *map, int longterm, const char *key)
 {
 	struct gup_repro_pin arg = {
 		.addr = (unsigned long)map,
@@ -228,9 +236,9 @@ static int pin(char *map, int longterm)
 	printf("pin-kind: %s\n", longterm ? "longterm" : "shortterm");
 	ret = ioctl(dev, GUP_REPRO_PIN, &arg);
 	if (ret)
-		printf("pin: refused (%s)\n", errname(errno));
+		printf("%s: refused (%s)\n", key, errname(errno));
 	else
-		printf("pin: granted\n");
+		printf("%s: granted\n", key);
 	if (before >= 0)
 		printf("refusals-counted: %ld\n", refused_count() - before);
 	if (ret) {
@@ -238,6 +246,11 @@ static int pin(char *map, int longterm)
 		return -1;
 	}
 	return dev;
+}
+
+static int pin(char *map, int longterm)
+{
+	return pin_as(map, longterm, "pin");
 }
 
 static void device_write(int dev, char byte)
@@ -322,6 +335,57 @@ static void pinned_write(int longterm)
 static void pinned_write_syncfs(int longterm)
 {
 	synced_write(longterm, 1);
+}
+
+/*
+ * enospc: fill the file system with FILE.filler, fallocate()d in ever
+ * smaller pieces until not one block is left (no data is written).
+ */
+static int fill_file_system(void)
+{
+	char filler[4096];
+	long long size = 0;
+	long step;
+	int ffd;
+
+	snprintf(filler, sizeof(filler), "%s.filler", path);
+	ffd = open(filler, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (ffd < 0)
+		die("create %s: %s", filler, strerror(errno));
+	for (step = 64L << 20; step >= 4096; step /= 2) {
+		while (!fallocate(ffd, 0, size, step))
+			size += step;
+		if (errno != ENOSPC)
+			die("fallocate %s: %s", filler, strerror(errno));
+	}
+	printf("filler: %lld bytes\n", size);
+	return ffd;
+}
+
+/* enospc: a pin whose fault finds the file system full, then as longterm. */
+static void pinned_enospc(int longterm)
+{
+	char filler[4096], *map;
+	int fd, ffd, dev;
+
+	fd = open_file(O_RDWR);
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, len) || fsync(fd))
+		die("punch %s: %s", path, strerror(errno));
+	ffd = fill_file_system();
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		die("mmap %s: %s", path, strerror(errno));
+	dev = pin_as(map, longterm, "pin-at-enospc");
+	if (dev >= 0)
+		close(dev);
+	munmap(map, len);
+	close(fd);
+	snprintf(filler, sizeof(filler), "%s.filler", path);
+	if (unlink(filler))
+		die("unlink %s: %s", filler, strerror(errno));
+	close(ffd);
+	printf("filler-removed: yes\n");
+	synced_write(longterm, 0);
 }
 
 /* tail: the file ends TAIL_CUT bytes before the mapping does, then longterm. */
@@ -515,7 +579,7 @@ static void read_back(int longterm __attribute__((unused)))
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: repro longterm|shortterm|syncfs|cycles|layout|tail|control|partial|read FILE\n"
+		"usage: repro longterm|shortterm|syncfs|cycles|layout|tail|enospc|control|partial|read FILE\n"
 		"       repro dirty-warn FILE [shortterm]\n");
 	exit(2);
 }
@@ -531,6 +595,7 @@ static const struct {
 	{ "cycles", pinned_cycles, 1 },
 	{ "layout", pinned_layout, 1 },
 	{ "tail", pinned_write_tail, 1 },
+	{ "enospc", pinned_enospc, 1 },
 	{ "dirty-warn", dirty_warn, 1 },
 	{ "control", control, 0 },
 	{ "partial", partial, 1 },

@@ -38,8 +38,8 @@ for case in $(param cases | tr , ' '); do
 	fi
 	# unsafe and durable*: a long-term pin with the switch at 1 (granted
 	# unsafe) or 2 (kept durable where the file system can), for it only;
-	# durable-syncfs, durable-cycles, durable-layout and durable-tail:
-	# repro's syncfs, cycles, layout and tail modes.
+	# durable-syncfs, durable-cycles, durable-layout, durable-tail and
+	# durable-enospc: repro's syncfs, cycles, layout, tail and enospc modes.
 	setting=
 	step=longterm
 	case $mode in
