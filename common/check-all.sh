@@ -72,16 +72,10 @@ build_objects() {
 # common/arch/arm64.config, arm64 programs in its initramfs, the same
 # selftest run and the same expectations as on x86_64.
 arm64_vm() (
-	local dir=$RUNS/arm64/gup_longterm rc=0
 	use_guest_arch arm64
 	"$COMMON/build-kernel.sh" "$TREE" "$OUT/arm64" || return 1
 	"$COMMON/initramfs.sh" "$TREE" || return 1
-	run_gup_longterm "$OUT/arm64" "$dir" || rc=$?
-	[ -s "$dir/output.log" ] || { echo "no output"; return 1; }
-	"$TOP/selftest/tap.sh" outcomes "$dir/output.log"
-	check_sections "$dir/output.log" start || rc=1
-	check_counts "$dir/output.log" "" "$(expected_skips)" || rc=1
-	return $rc
+	selftest_passes "$OUT/arm64" "$RUNS/arm64/gup_longterm"
 )
 
 # The KUnit suite ran at the arm64 boot: parse its results from the console.
@@ -105,6 +99,18 @@ apply_patches() {
 	done
 }
 
+# selftest_fails_on NAME PATCH...: the base with the PATCH files applied, in
+# build/NAME, built into $OUT/NAME: its selftest fails (selftest_fails), its
+# logs in $RUNS/NAME/gup_longterm, for the caller to compare what failed.
+selftest_fails_on() {
+	local name=$1
+	shift
+	apply_patches "$BUILD/$name" "$@" || return 1
+	"$COMMON/build-kernel.sh" "$BUILD/$name" "$OUT/$name" || return 1
+	"$COMMON/initramfs.sh" "$BUILD/$name" || return 1
+	selftest_fails "$OUT/$name" "$RUNS/$name/gup_longterm"
+}
+
 # patch_subject PATCH: the subject of a patch file, without [PATCH n/m].
 patch_subject() {
 	sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$1"
@@ -117,7 +123,7 @@ patch_subject() {
 # switch after the prefix change the lines patch 13 adds: they do not apply
 # without it.)
 no_fast_path() {
-	local dir=$RUNS/no-fast/gup_longterm rc=0 patch patches=() fast='' fs
+	local dir=$RUNS/no-fast/gup_longterm patch patches=() fast='' fs
 	for patch in $(series_patches); do
 		case $(patch_subject "$patch") in
 		"mm/gup: disallow FOLL_LONGTERM GUP-fast writing to"*) fast=yes ;;
@@ -127,12 +133,7 @@ no_fast_path() {
 		esac
 	done
 	[ -n "$fast" ] || { echo "no GUP-fast patch in patches/"; return 1; }
-	apply_patches "$BUILD/no-fast" "${patches[@]}" || return 1
-	"$COMMON/build-kernel.sh" "$BUILD/no-fast" "$OUT/no-fast" || return 1
-	"$COMMON/initramfs.sh" "$BUILD/no-fast" || return 1
-	run_gup_longterm "$OUT/no-fast" "$dir" || rc=$?
-	[ "$rc" -eq 1 ] || { echo "expected the selftest to fail (vm-run.sh exit 1), got $rc"; return 1; }
-	check_sections "$dir/output.log" start || return 1
+	selftest_fails_on no-fast "${patches[@]}" || return 1
 	diff -u --label expected --label no-fast <({
 		for fs in "${SELFTEST_FS[@]}"; do
 			echo "$fs file, MAP_SHARED: read-write pin, fast | granted"
@@ -149,7 +150,7 @@ no_fast_path() {
 # selftest/no-read-only-failures lists, with the outcome given there, and
 # pass the rest.
 no_read_only() {
-	local dir=$RUNS/no-read-only/gup_longterm rc=0 patch patches=() from=
+	local dir=$RUNS/no-read-only/gup_longterm patch patches=() from=
 	for patch in $(series_patches); do
 		case $(patch_subject "$patch") in
 		"mm/mmap: separate writenotify and dirty tracking logic") from=yes ;;
@@ -160,12 +161,7 @@ no_read_only() {
 		[ -z "$from" ] || patches+=("$patch")
 	done
 	[ -n "$from" ] || { echo "no patch 'mm/mmap: separate ...' in patches/"; return 1; }
-	apply_patches "$BUILD/no-read-only" "${patches[@]}" || return 1
-	"$COMMON/build-kernel.sh" "$BUILD/no-read-only" "$OUT/no-read-only" || return 1
-	"$COMMON/initramfs.sh" "$BUILD/no-read-only" || return 1
-	run_gup_longterm "$OUT/no-read-only" "$dir" || rc=$?
-	[ "$rc" -eq 1 ] || { echo "expected the selftest to fail (vm-run.sh exit 1), got $rc"; return 1; }
-	check_sections "$dir/output.log" start || return 1
+	selftest_fails_on no-read-only "${patches[@]}" || return 1
 	diff -u --label selftest/no-read-only-failures --label no-read-only \
 		<(grep -v '^#' "$TOP/selftest/no-read-only-failures" | sort) \
 		<("$TOP/selftest/tap.sh" outcomes "$dir/output.log")
@@ -193,11 +189,7 @@ stable_prefix() (
 	git -C "$PATCHED_TREE" checkout -q "$last" || return 1
 	"$COMMON/build-kernel.sh" "$PATCHED_TREE" "$OUT/stable-prefix" || return 1
 	"$COMMON/initramfs.sh" "$PATCHED_TREE" || return 1
-	run_gup_longterm "$OUT/stable-prefix" "$dir" || rc=$?
-	[ -s "$dir/output.log" ] || { echo "no output"; return 1; }
-	check_sections "$dir/output.log" start || rc=1
-	GUP_LONGTERM_CASES=$((GUP_LONGTERM_CASES - STABLE_SWITCH_CASES))
-	check_counts "$dir/output.log" "" "$(expected_skips)" || rc=1
+	selftest_passes "$OUT/stable-prefix" "$dir" $((GUP_LONGTERM_CASES - STABLE_SWITCH_CASES)) || rc=1
 	KUNIT_CASES=$STABLE_KUNIT_CASES
 	check_kunit_log "$dir/console.log" "$PATCHED_TREE" || rc=1
 	return $rc

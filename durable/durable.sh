@@ -33,12 +33,8 @@ DURABLE_REPORT="which its file system cannot keep durable under a pin (vm.gup_lo
 durable_selftest() {
 	local dir=$RUNS/durable/gup_longterm rc=0
 	"$COMMON/initramfs.sh" "$DURABLE_TREE" >/dev/null || return 1
-	run_gup_longterm "$OUT/durable" "$dir" || rc=$?
+	selftest_passes "$OUT/durable" "$dir" "$DURABLE_SELFTEST_CASES" || rc=1
 	"$COMMON/initramfs.sh" "$PATCHED_TREE" >/dev/null || rc=1
-	[ -s "$dir/output.log" ] || { echo "no output in $dir"; return 1; }
-	check_sections "$dir/output.log" start || rc=1
-	GUP_LONGTERM_CASES=$DURABLE_SELFTEST_CASES check_counts "$dir/output.log" "" \
-		"$(expected_skips)" || rc=1
 	grep -qF "$DURABLE_REPORT" "$dir/console.log" ||
 		{ echo "no \"$DURABLE_REPORT\" in $dir/console.log"; rc=1; }
 	return $rc

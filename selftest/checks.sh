@@ -100,15 +100,37 @@ check_counts() {
 	return $rc
 }
 
-# On the patched kernel every case passes, on every file system, pinning
-# through the series' ioctls.
-check_patched_gup_longterm() {
-	local dir=$RUNS/patched/gup_longterm rc=0
-	run_gup_longterm "$OUT/patched" "$dir" || rc=$?
-	[ -s "$dir/output.log" ] || { echo "no output"; return 1; }
+# selftest_passes KERNEL_OUT LOGDIR [CASES]: the selftest run on KERNEL_OUT
+# (logs in LOGDIR) passes: every file system's section ran, with CASES cases
+# (default $GUP_LONGTERM_CASES), none failed, only the expected ones
+# skipped. Prints the outcomes that are not "passed". The run of the
+# patched kernel (make check), of the arm64 one and the stable prefix
+# (make check-all) and of the durable one (make durable).
+selftest_passes() {
+	local dir=$2 cases=${3:-$GUP_LONGTERM_CASES} rc=0
+	run_gup_longterm "$1" "$dir" || rc=$?
+	[ -s "$dir/output.log" ] || { echo "no output in $dir"; return 1; }
 	"$TOP/selftest/tap.sh" outcomes "$dir/output.log"
 	check_sections "$dir/output.log" start || rc=1
-	check_counts "$dir/output.log" "" "$(expected_skips)" || rc=1
+	GUP_LONGTERM_CASES=$cases check_counts "$dir/output.log" "" "$(expected_skips)" || rc=1
+	return $rc
+}
+
+# selftest_fails KERNEL_OUT LOGDIR: the selftest run on KERNEL_OUT ran every
+# file system's section and failed (vm-run.sh exit 1), without a hang or a
+# kernel warning (exit 2). What it failed is the caller's to compare.
+selftest_fails() {
+	local dir=$2 rc=0
+	run_gup_longterm "$1" "$dir" || rc=$?
+	[ "$rc" -eq 1 ] || { echo "expected the selftest to fail (vm-run.sh exit 1), got $rc"; return 1; }
+	check_sections "$dir/output.log" start
+}
+
+# On the patched kernel every case passes, on every file system, pinning
+# through the series' ioctls, and the kernel says why it refused.
+check_patched_gup_longterm() {
+	local dir=$RUNS/patched/gup_longterm rc=0
+	selftest_passes "$OUT/patched" "$dir" || rc=1
 	check_reports "$dir/console.log" || rc=1
 	return $rc
 }
