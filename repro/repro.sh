@@ -402,7 +402,7 @@ assert_refusals() {
 	local rc=0
 	expect_report xfs durable "${GUP_REPORT}shared mapping of xfs .*cannot keep durable" || rc=1
 	expect_report ext4 durable-tail \
-		"EXT4-fs \(vd.\): inode [0-9]+: long-term write pin not kept durable: the page holds the end of the file" \
+		"EXT4-fs \(vd.\): inode [0-9]+: refusing a durable long-term write pin of page 3: the page holds the end of the file" \
 		"${GUP_REPORT}page 3 of ext4 inode [0-9]+ on vd. could not be kept durable" || rc=1
 	expect_lines durable-tail "size: 15872" "refusals-counted: 1" || rc=1
 	return $rc
