@@ -336,7 +336,7 @@ assert_results() {
 # counting it, what ext4 itself cannot keep durable; no warning, clean file
 # systems.
 assert_durable() {
-	local fs dir missing mode rc=0
+	local fs dir mode rc=0
 	ran durable || return 0
 	for mode in durable durable-cycles durable-syncfs durable-layout durable-tail durable-enospc; do
 		expect_result durable xfs "$mode" pin="refused(EFAULT)" fsck=clean result=refused || rc=1

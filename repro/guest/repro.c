@@ -338,17 +338,15 @@ static void pinned_write_syncfs(int longterm)
 }
 
 /*
- * enospc: fill the file system with FILE.filler, fallocate()d in ever
+ * enospc: fill the file system with FILLER, fallocate()d in ever
  * smaller pieces until not one block is left (no data is written).
  */
-static int fill_file_system(void)
+static int fill_file_system(const char *filler)
 {
-	char filler[4096];
 	long long size = 0;
 	long step;
 	int ffd;
 
-	snprintf(filler, sizeof(filler), "%s.filler", path);
 	ffd = open(filler, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (ffd < 0)
 		die("create %s: %s", filler, strerror(errno));
@@ -368,10 +366,11 @@ static void pinned_enospc(int longterm)
 	char filler[4096], *map;
 	int fd, ffd, dev;
 
+	snprintf(filler, sizeof(filler), "%s.filler", path);
 	fd = open_file(O_RDWR);
 	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, len) || fsync(fd))
 		die("punch %s: %s", path, strerror(errno));
-	ffd = fill_file_system();
+	ffd = fill_file_system(filler);
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		die("mmap %s: %s", path, strerror(errno));
@@ -380,7 +379,6 @@ static void pinned_enospc(int longterm)
 		close(dev);
 	munmap(map, len);
 	close(fd);
-	snprintf(filler, sizeof(filler), "%s.filler", path);
 	if (unlink(filler))
 		die("unlink %s: %s", filler, strerror(errno));
 	close(ffd);
